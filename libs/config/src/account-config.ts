@@ -1,0 +1,64 @@
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { ProviderName } from '@app/core';
+
+export class RateLimitConfig {
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  limit!: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  windowMs!: number;
+}
+
+/**
+ * What every account has, whatever its vendor. Each provider library extends this with its own
+ * credentials and settings; the loader picks the class by `provider`.
+ */
+export class BaseAccountConfig {
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: 'id must be 1..64 characters of letters, digits, ".", "_" or "-"',
+  })
+  id!: string;
+
+  @IsIn(['isales', 'ozonetel'])
+  provider!: ProviderName;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  baseUrl!: string;
+
+  /** PEM bundle of extra trusted CAs; a relative path is read from the configuration file's folder. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4096)
+  caFile?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitConfig)
+  rateLimit?: RateLimitConfig;
+
+  /** Longest wait for one vendor answer. */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  timeoutMs?: number;
+}

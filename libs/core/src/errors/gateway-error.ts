@@ -1,0 +1,79 @@
+import { ERROR_CATALOGUE, ErrorCode } from './catalogue';
+
+export interface FieldError {
+  /** Path of the offending input, e.g. `phoneNumbers[3]` or `scheduledTime.at`. */
+  field: string;
+  message: string;
+}
+
+/** What the vendor said, when a vendor answer caused the error. Never holds a secret. */
+export interface ProviderDetail {
+  name: string;
+  code?: string;
+  message?: string;
+}
+
+export interface GatewayErrorOptions {
+  errors?: FieldError[];
+  provider?: ProviderDetail;
+  /** Seconds the caller should wait before trying again (sent as `Retry-After`). */
+  retryAfterSeconds?: number;
+  /**
+   * True when the vendor certainly did not act on the request (connection refused, its rate-limit
+   * answer), so sending it again cannot do the work twice.
+   */
+  notProcessed?: boolean;
+  /** True when a later attempt may succeed (outages, timeouts, rate limits). */
+  transient?: boolean;
+  cause?: unknown;
+}
+
+/** The one error type that crosses layers; the HTTP filter renders it as problem+json. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly errors?: FieldError[];
+  readonly provider?: ProviderDetail;
+  readonly retryAfterSeconds?: number;
+  readonly notProcessed: boolean;
+  readonly transient: boolean;
+
+  constructor(code: ErrorCode, detail: string, options: GatewayErrorOptions = {}) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.detail = detail;
+    this.errors = options.errors;
+    this.provider = options.provider;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.notProcessed = options.notProcessed ?? false;
+    this.transient = options.transient ?? TRANSIENT_CODES.has(code);
+  }
+
+  get status(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+}
+
+const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'rate_limited',
+  'provider_rate_limited',
+  'provider_unavailable',
+  'provider_timeout',
+  'store_unavailable',
+  'idempotency_key_in_use',
+]);
+
+export function isGatewayError(error: unknown): error is GatewayError {
+  return error instanceof GatewayError;
+}
+
+export function validationFailed(errors: FieldError[], detail?: string): GatewayError {
+  return new GatewayError(
+    'validation_failed',
+    detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    {
+      errors,
+    },
+  );
+}

@@ -1,0 +1,6 @@
+export * from './capabilities';
+export * from './domain';
+export * from './errors/catalogue';
+export * from './errors/gateway-error';
+export * from './provider';
+export * from './vendor-call-gate';

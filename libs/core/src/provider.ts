@@ -1,0 +1,72 @@
+import { Capability } from './capabilities';
+import {
+  Callback,
+  CallbackRequest,
+  ContactDeleteField,
+  ContactOutcome,
+  ContactSelection,
+  FilterDeleteResult,
+  ProviderName,
+  RateLimit,
+} from './domain';
+
+/**
+ * Per-call context. `deadline` (epoch ms) bounds how long the call may wait for the vendor's rate
+ * budget; `priority` lets interactive calls keep their share while bulk work runs.
+ */
+export interface CallContext {
+  requestId: string;
+  deadline: number;
+  priority?: 'interactive' | 'bulk';
+  signal?: AbortSignal;
+}
+
+/** What the gateway needs to know about a provider before it calls it: static facts only. */
+export interface ProviderDescriptor {
+  readonly name: ProviderName;
+  readonly capabilities: readonly Capability[];
+  /** Request fields of a contacts delete that this provider understands. */
+  readonly contactDeleteFields: readonly ContactDeleteField[];
+  /** The vendor's documented budget, used when an account configures none. */
+  readonly defaultRateLimit: RateLimit;
+  /** Limits shown by `GET /v1/providers`. */
+  readonly limits: Record<string, unknown>;
+  /** A message when the id is not one this vendor can have, else undefined. */
+  checkCampaignId(campaignId: string): string | undefined;
+  /** A message when the number breaks the vendor's own rule, else undefined. */
+  checkPhoneNumber(phoneNumber: string): string | undefined;
+  checkCallbackId(callbackId: string): string | undefined;
+}
+
+/**
+ * The port every vendor adapter implements, one instance per configured account. A method is present
+ * exactly when the descriptor lists its capability.
+ */
+export interface ProviderAdapter {
+  readonly descriptor: ProviderDescriptor;
+  readonly accountId: string;
+
+  deleteCampaign?(campaignId: string, options: { archive: boolean }, ctx: CallContext): Promise<void>;
+  pauseCampaign?(campaignId: string, ctx: CallContext): Promise<void>;
+  resumeCampaign?(campaignId: string, ctx: CallContext): Promise<void>;
+  /**
+   * Deletes at most one number (one vendor call). Vendor answers about the number itself come back as
+   * the outcome (`not_found`, `not_deletable`); anything else is thrown as a GatewayError.
+   */
+  deleteContact?(
+    campaignId: string,
+    selection: ContactSelection & { phoneNumber: string },
+    ctx: CallContext,
+  ): Promise<ContactOutcome>;
+  /** Deletes every number matching the filter in one vendor call. */
+  deleteContactsByFilter?(
+    campaignId: string,
+    selection: ContactSelection,
+    ctx: CallContext,
+  ): Promise<FilterDeleteResult>;
+  createCallback?(request: CallbackRequest, ctx: CallContext): Promise<Callback>;
+  cancelCallback?(callbackId: string, ctx: CallContext): Promise<void>;
+
+  /** Releases connections; called once at shutdown. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export * from './vendor-http-client';
+export * from './transport-errors';
