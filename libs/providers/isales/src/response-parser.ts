@@ -1,0 +1,132 @@
+import { GatewayError, GatewayErrorOptions } from '@app/core';
+import { VendorResponse } from '@app/http-client';
+import { ISALES_PROVIDER_NAME } from './descriptor';
+import { ISALES_SUCCESS_CODE, IsalesEnvelope } from './isales-dto';
+import { Redact, vendorMessage } from './vendor-error';
+
+/** A readable iSales answer: success, or a business failure with its (string) result code. */
+export interface IsalesAnswer {
+  ok: boolean;
+  code: string;
+  message?: string;
+  body: IsalesEnvelope;
+}
+
+function parseObject(text: string): IsalesEnvelope | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as IsalesEnvelope)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `resultCode`, or `returnCode` (which repeats it) when a deployment leaves resultCode out. */
+function resultCode(body: IsalesEnvelope | undefined): string | undefined {
+  if (!body) return undefined;
+  // A number would already have lost its leading zeros, so only strings count as codes.
+  if (body.resultCode !== undefined && body.resultCode !== null) {
+    return typeof body.resultCode === 'string' && body.resultCode.length > 0 ? body.resultCode : undefined;
+  }
+  return typeof body.returnCode === 'string' && body.returnCode.length > 0 ? body.returnCode : undefined;
+}
+
+function retryAfterSeconds(headers: VendorResponse['headers']): number | undefined {
+  const raw = headers['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Math.max(1, Number(value.trim()));
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - Date.now()) / 1000));
+}
+
+function describeBody(text: string): string {
+  const trimmed = text.trimStart();
+  if (trimmed.length === 0) return 'an empty body';
+  if (trimmed.startsWith('<')) return 'an HTML page';
+  return 'a body that is not a JSON object';
+}
+
+/**
+ * Reads one answer. HTTP-level trouble and unreadable bodies are thrown as neutral GatewayErrors;
+ * a well-formed answer comes back for the caller to judge by its result code.
+ */
+export function parseIsalesAnswer(res: VendorResponse, redact: Redact): IsalesAnswer {
+  const body = parseObject(res.text);
+  const code = resultCode(body);
+  const message = vendorMessage(body?.resultDesc ?? body?.returnDesc, redact);
+  const fail = (errorCode: GatewayError['code'], detail: string, extra: GatewayErrorOptions = {}) =>
+    new GatewayError(errorCode, detail, {
+      provider: {
+        name: ISALES_PROVIDER_NAME,
+        code: code ?? `HTTP ${res.status}`,
+        ...(message ? { message } : {}),
+      },
+      ...extra,
+    });
+
+  if (res.status === 401) {
+    throw fail(
+      'provider_auth_failed',
+      "The provider refused the gateway's signature (HTTP 401): check the account's access key, secret key and clock",
+    );
+  }
+  if (res.status === 429) {
+    // The vendor turned the call away before doing anything, so the gate may send it again.
+    throw fail('provider_rate_limited', 'The provider said its request limit was reached (HTTP 429)', {
+      notProcessed: true,
+      retryAfterSeconds: retryAfterSeconds(res.headers),
+    });
+  }
+  if (res.status >= 500) {
+    throw fail('provider_unavailable', `The provider failed to serve the request (HTTP ${res.status})`, {
+      retryAfterSeconds: retryAfterSeconds(res.headers),
+    });
+  }
+  if (!body) {
+    throw fail('provider_error', `The provider answered HTTP ${res.status} with ${describeBody(res.text)}`);
+  }
+  if (!code) {
+    throw fail('provider_error', `The provider answered HTTP ${res.status} without a result code`);
+  }
+  const ok = code === ISALES_SUCCESS_CODE;
+  if (ok && (res.status < 200 || res.status > 299)) {
+    throw fail('provider_error', `The provider answered HTTP ${res.status} with a success code`);
+  }
+  return { ok, code, ...(message ? { message } : {}), body };
+}
+
+function missingField(answer: IsalesAnswer, detail: string): GatewayError {
+  return new GatewayError('provider_error', detail, {
+    provider: {
+      name: ISALES_PROVIDER_NAME,
+      code: answer.code,
+      ...(answer.message ? { message: answer.message } : {}),
+    },
+  });
+}
+
+/** `successCount` of a delete-numbers success; a success without it is not one we can report. */
+export function readSuccessCount(answer: IsalesAnswer): number {
+  const count = answer.body.successCount;
+  if (typeof count === 'number' && Number.isSafeInteger(count) && count >= 0) return count;
+  throw missingField(answer, 'The provider reported success without a count of deleted numbers');
+}
+
+/** `returnObject.id` of a created reserved call. */
+export function readAppointmentId(answer: IsalesAnswer): string {
+  const returnObject = answer.body.returnObject;
+  const id =
+    returnObject !== null && typeof returnObject === 'object'
+      ? (returnObject as { id?: unknown }).id
+      : undefined;
+  if (typeof id === 'string' && id.trim().length > 0) return id.trim();
+  // The documented id is a 30-digit string; a JSON number that long would have lost digits.
+  if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) return String(id);
+  throw missingField(
+    answer,
+    'The provider accepted the callback but returned no usable id; the callback may exist at the provider',
+  );
+}
