@@ -1,0 +1,194 @@
+import {
+  CallContext,
+  ContactOutcome,
+  ContactSelection,
+  GatewayError,
+  ProviderAdapter,
+  ProviderDescriptor,
+  validationFailed,
+  VendorCallGate,
+} from '@app/core';
+import { VendorExchange, VendorHttpClient } from '@app/http-client';
+import { TokenCache } from '@app/store';
+import {
+  Interpretation,
+  interpretOzonetelResponse,
+  OZONETEL_PROVIDER_NAME,
+  OzonetelFailure,
+  ozonetelError,
+} from './answer-interpreter';
+import { OZONETEL_DESCRIPTOR } from './descriptor';
+import { OzonetelAccountConfig, OzonetelAuthMode } from './ozonetel-account-config';
+import {
+  deleteCampaignDataBody,
+  generateTokenBody,
+  OZONETEL_API_KEY_HEADER,
+  OZONETEL_JSON_HEADERS,
+  OZONETEL_PATHS,
+} from './ozonetel-dto';
+import { OzonetelTokenProvider, ozonetelTokenCacheKey } from './token-provider';
+
+export const OZONETEL_DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface OzonetelAdapterDeps {
+  /** The account's gate: every vendor request, token generation included, runs through it. */
+  gate: VendorCallGate;
+  /** Shared by every replica, so the account has one token at a time. */
+  tokenCache: TokenCache;
+  onExchange?: (exchange: VendorExchange) => void;
+  /** For tests; an injected client is not closed by `close()`. */
+  httpClient?: VendorHttpClient;
+}
+
+/** Selectors the public API has but Ozonetel does not; sending without them would delete too much or too little. */
+const UNSUPPORTED_SELECTORS = ['sessionId', 'customField', 'scheduledTime'] as const;
+
+/** Ozonetel CloudAgent behind the provider port, one instance per configured account. */
+export class OzonetelAdapter implements ProviderAdapter {
+  readonly descriptor: ProviderDescriptor = OZONETEL_DESCRIPTOR;
+  readonly accountId: string;
+
+  private readonly userName: string;
+  private readonly authMode: OzonetelAuthMode;
+  // A #private field stays out of util.inspect, so logging the adapter cannot leak the key.
+  readonly #apiKey: string;
+  private readonly gate: VendorCallGate;
+  private readonly http: VendorHttpClient;
+  private readonly ownsHttp: boolean;
+  private readonly tokens: OzonetelTokenProvider<CallContext>;
+
+  constructor(config: OzonetelAccountConfig, deps: OzonetelAdapterDeps) {
+    this.accountId = config.id;
+    this.userName = config.userName;
+    this.authMode = config.authMode === 'token' ? 'token' : 'basic';
+    this.#apiKey = config.apiKey;
+    this.gate = deps.gate;
+    this.ownsHttp = deps.httpClient === undefined;
+    this.http =
+      deps.httpClient ??
+      new VendorHttpClient({
+        providerName: OZONETEL_PROVIDER_NAME,
+        baseUrl: config.baseUrl,
+        caFile: config.caFile,
+        timeoutMs: config.timeoutMs ?? OZONETEL_DEFAULT_TIMEOUT_MS,
+        onExchange: deps.onExchange,
+      });
+    this.tokens = new OzonetelTokenProvider(deps.tokenCache, ozonetelTokenCacheKey(config.id), (ctx) =>
+      this.generateToken(ctx),
+    );
+  }
+
+  async deleteContact(
+    campaignId: string,
+    selection: ContactSelection & { phoneNumber: string },
+    ctx: CallContext,
+  ): Promise<ContactOutcome> {
+    this.checkSelection(campaignId, selection);
+    const body = JSON.stringify(
+      deleteCampaignDataBody(this.userName, campaignId, selection.phoneNumber, selection.contactName),
+    );
+    const result = await this.withAuth(ctx, (headers, secrets) =>
+      this.gate.run(ctx, () => this.attempt('deleteCampaignData', body, headers, secrets, ctx)),
+    );
+    if (result.kind === 'success') return { phoneNumber: selection.phoneNumber, outcome: 'deleted' };
+    return { phoneNumber: selection.phoneNumber, outcome: result.outcome };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsHttp) await this.http.close();
+  }
+
+  /**
+   * Runs `call` with the account's credentials. In token mode a refused token is replaced once (by the
+   * one another replica generated meanwhile, if any) and the call made once more.
+   */
+  private async withAuth(
+    ctx: CallContext,
+    call: (headers: Record<string, string>, secrets: string[]) => Promise<Interpretation>,
+  ): Promise<Exclude<Interpretation, OzonetelFailure>> {
+    if (this.authMode === 'basic') {
+      const secrets = [this.#apiKey];
+      const result = await call({ [OZONETEL_API_KEY_HEADER]: this.#apiKey }, secrets);
+      if (result.kind === 'failure') throw ozonetelError(result, secrets);
+      return result;
+    }
+    const first = await this.tokens.current(ctx);
+    const firstSecrets = [this.#apiKey, first];
+    const result = await call(bearer(first), firstSecrets);
+    if (result.kind !== 'failure') return result;
+
+    const fresh = await this.tokens.replace(ctx, first);
+    const secrets = [this.#apiKey, first, fresh];
+    const retried = await call(bearer(fresh), secrets);
+    if (retried.kind !== 'failure') return retried;
+    throw ozonetelError(retried, secrets, 'Ozonetel refused a new access token for this account as well');
+  }
+
+  /**
+   * One vendor request inside the gate. A refused token comes back as a value so the caller can
+   * replace it; every other failure is thrown here, and the vendor's over-limit answer (not processed)
+   * lets the gate pause the account and send again.
+   */
+  private async attempt(
+    call: 'deleteCampaignData',
+    body: string,
+    authHeaders: Record<string, string>,
+    secrets: readonly string[],
+    ctx: CallContext,
+  ): Promise<Interpretation> {
+    const response = await this.http.send({
+      method: 'DELETE',
+      path: OZONETEL_PATHS[call],
+      headers: { ...OZONETEL_JSON_HEADERS, ...authHeaders },
+      body,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const result = interpretOzonetelResponse(call, response);
+    if (result.kind === 'failure' && !result.result.refreshToken) throw ozonetelError(result, secrets);
+    return result;
+  }
+
+  private async generateToken(ctx: CallContext): Promise<string> {
+    const secrets = [this.#apiKey];
+    return this.gate.run(ctx, async () => {
+      const response = await this.http.send({
+        method: 'POST',
+        path: OZONETEL_PATHS.generateToken,
+        headers: { ...OZONETEL_JSON_HEADERS, [OZONETEL_API_KEY_HEADER]: this.#apiKey },
+        body: JSON.stringify(generateTokenBody(this.userName)),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      const result = interpretOzonetelResponse('generateToken', response);
+      if (result.kind === 'success' && result.answer.token !== undefined) return result.answer.token;
+      if (result.kind === 'failure') throw ozonetelError(result, secrets);
+      throw new GatewayError('provider_error', 'Ozonetel answered the token request without a token', {
+        provider: { name: OZONETEL_PROVIDER_NAME },
+      });
+    });
+  }
+
+  /** The gateway checks all of this first; checking again here means a mistake there sends nothing. */
+  private checkSelection(campaignId: string, selection: ContactSelection & { phoneNumber: string }): void {
+    for (const field of UNSUPPORTED_SELECTORS) {
+      if (selection[field] !== undefined) {
+        throw new GatewayError('field_not_supported', `Ozonetel contacts cannot be selected by ${field}`, {
+          errors: [{ field, message: 'not supported by Ozonetel' }],
+        });
+      }
+    }
+    if (selection.archive === true) {
+      throw new GatewayError('field_not_supported', 'Ozonetel cannot archive the numbers it deletes', {
+        errors: [{ field: 'archive', message: 'not supported by Ozonetel' }],
+      });
+    }
+    const errors = [
+      { field: 'campaignId', message: this.descriptor.checkCampaignId(campaignId) },
+      { field: 'phoneNumber', message: this.descriptor.checkPhoneNumber(selection.phoneNumber) },
+    ].filter((e): e is { field: string; message: string } => e.message !== undefined);
+    if (errors.length > 0) throw validationFailed(errors);
+  }
+}
+
+function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}

@@ -1,0 +1,45 @@
+/** Ozonetel CloudAgent wire shapes: the only place that names the vendor's paths and fields. */
+
+export const OZONETEL_PATHS = {
+  deleteCampaignData: '/ca_apis/deleteCampaignData',
+  generateToken: '/ca_apis/CAToken/generateToken',
+} as const;
+
+/** The vendor calls this library makes; error rules may be limited to some of them. */
+export type OzonetelCall = keyof typeof OZONETEL_PATHS;
+
+export const OZONETEL_API_KEY_HEADER = 'apiKey';
+
+/** `DELETE /ca_apis/deleteCampaignData`: one number per request, JSON body on a DELETE. */
+export interface DeleteCampaignDataBody {
+  campaignName: string;
+  phoneNumber: string;
+  userName: string;
+  name?: string;
+}
+
+/** `POST /ca_apis/CAToken/generateToken`, sent with the `apiKey` header. */
+export interface GenerateTokenBody {
+  userName: string;
+}
+
+export function deleteCampaignDataBody(
+  userName: string,
+  campaignName: string,
+  phoneNumber: string,
+  contactName?: string,
+): DeleteCampaignDataBody {
+  const body: DeleteCampaignDataBody = { campaignName, phoneNumber, userName };
+  if (contactName !== undefined && contactName !== '') body.name = contactName;
+  return body;
+}
+
+export function generateTokenBody(userName: string): GenerateTokenBody {
+  return { userName };
+}
+
+/** Default request headers; auth headers are added per mode. */
+export const OZONETEL_JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+  accept: 'application/json',
+});
