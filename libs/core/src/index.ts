@@ -4,3 +4,4 @@ export * from './errors/catalogue';
 export * from './errors/gateway-error';
 export * from './provider';
 export * from './vendor-call-gate';
+export * from './validation/flatten-validation-errors';

@@ -17,8 +17,7 @@ export class MemoryTokenCache implements TokenCache {
   constructor(private readonly now: () => number = Date.now) {}
 
   async get(key: string): Promise<string | undefined> {
-    const token = this.entries.get(key)?.token;
-    return token && token.expiresAt > this.now() ? token.token : undefined;
+    return this.current(this.entries.get(key));
   }
 
   async refresh(
@@ -29,7 +28,8 @@ export class MemoryTokenCache implements TokenCache {
   ): Promise<string> {
     const entry = this.entryOf(key);
     while (entry.refreshing) await entry.refreshing.catch(() => undefined);
-    const current = await this.get(key);
+    // From here to setting `refreshing` nothing awaits, so no other caller can slip in between.
+    const current = this.current(entry);
     if (current !== undefined && current !== stale) return current;
     entry.refreshing = this.generate(entry, generate, options);
     try {
@@ -53,6 +53,11 @@ export class MemoryTokenCache implements TokenCache {
     entry.generations.push(now);
     entry.token = await generate();
     return entry.token.token;
+  }
+
+  private current(entry: Entry | undefined): string | undefined {
+    const token = entry?.token;
+    return token && token.expiresAt > this.now() ? token.token : undefined;
   }
 
   private entryOf(key: string): Entry {

@@ -1,0 +1,129 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CAPABILITIES, Capability } from '@app/core';
+import { BaseAccountConfig, RateLimitConfig } from './account-config';
+
+/** One account a client may use; `capabilities` narrows what it may do there (default: everything). */
+export class AccountGrantConfig {
+  @IsString()
+  @Matches(/^(\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/, { message: 'id must be an account id or "*"' })
+  id!: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(CAPABILITIES, { each: true })
+  capabilities?: Capability[];
+}
+
+export class ClientConfig {
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: 'id must be 1..64 characters of letters, digits, ".", "_" or "-"',
+  })
+  id!: string;
+
+  @IsString()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'keySha256 must be the 64-digit hex SHA-256 of the client key' })
+  keySha256!: string;
+
+  /** Account ids, "*", or `{ id, capabilities }` grants; strings are turned into grants when loading. */
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AccountGrantConfig)
+  accounts!: AccountGrantConfig[];
+}
+
+export class GatewaySettingsConfig {
+  /** How long a request may wait for a vendor's rate budget before it is answered 429. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  syncWaitMs?: number;
+
+  /** Per client, for inbound throttling. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitConfig)
+  inboundRateLimit?: RateLimitConfig;
+
+  /** Share of each account's vendor budget kept for interactive calls while bulk work runs. */
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(0.9)
+  interactiveShare?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(60_000)
+  operationRetentionMs?: number;
+}
+
+/** The file's top level; accounts are validated one by one against their provider's class. */
+export class GatewayFileConfig {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => ClientConfig)
+  clients!: ClientConfig[];
+
+  @IsArray()
+  @ArrayMinSize(1)
+  accounts!: Record<string, unknown>[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GatewaySettingsConfig)
+  settings?: GatewaySettingsConfig;
+}
+
+export interface GatewaySettings {
+  syncWaitMs: number;
+  inboundRateLimit: { limit: number; windowMs: number };
+  interactiveShare: number;
+  operationRetentionMs: number;
+}
+
+export const DEFAULT_SETTINGS: GatewaySettings = {
+  syncWaitMs: 10_000,
+  inboundRateLimit: { limit: 600, windowMs: 60_000 },
+  interactiveShare: 0.2,
+  operationRetentionMs: 7 * 24 * 3_600_000,
+};
+
+export interface ClientGrant {
+  /** An account id, or "*" for every account. */
+  accountId: string;
+  /** Undefined: every capability. */
+  capabilities?: readonly Capability[];
+}
+
+export interface Client {
+  id: string;
+  keySha256: string;
+  grants: readonly ClientGrant[];
+}
+
+/** The validated, typed configuration the gateway runs on. */
+export interface GatewayConfig<A extends BaseAccountConfig = BaseAccountConfig> {
+  clients: Client[];
+  accounts: A[];
+  settings: GatewaySettings;
+  /** Where it came from, for the start-up log (never the content). */
+  source: string;
+}

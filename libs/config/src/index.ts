@@ -1,0 +1,5 @@
+export * from './account-config';
+export * from './config-error';
+export * from './gateway-config';
+export * from './interpolate-env';
+export * from './load-gateway-config';

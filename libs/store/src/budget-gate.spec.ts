@@ -1,0 +1,72 @@
+import { CallContext, GatewayError } from '@app/core';
+import { BudgetGate } from './budget-gate';
+import { MemoryRateLimiter } from './memory/memory-rate-limiter';
+
+const ctx = (waitMs: number, priority: CallContext['priority'] = 'interactive'): CallContext => ({
+  requestId: 'test',
+  deadline: Date.now() + waitMs,
+  priority,
+});
+
+describe('BudgetGate', () => {
+  it('runs calls within the budget at once and makes the next wait for the window to slide', async () => {
+    const gate = new BudgetGate(new MemoryRateLimiter(), { key: 'a', limit: { limit: 2, windowMs: 300 } });
+    const started = Date.now();
+    const stamps: number[] = [];
+    for (let i = 0; i < 3; i++) await gate.run(ctx(2000), async () => stamps.push(Date.now() - started));
+    expect(stamps[1]).toBeLessThan(100);
+    expect(stamps[2]).toBeGreaterThanOrEqual(290);
+  });
+
+  it('gives up with provider_rate_limited, Retry-After and nothing sent when the deadline would pass', async () => {
+    const gate = new BudgetGate(new MemoryRateLimiter(), { key: 'b', limit: { limit: 1, windowMs: 5000 } });
+    await gate.run(ctx(100), async () => undefined);
+    const send = jest.fn(async () => 'sent');
+    const error = await gate.run(ctx(100), send).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ code: 'provider_rate_limited', notProcessed: true, retryAfterSeconds: 5 });
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('pauses the account and sends again when the vendor says it is over its limit', async () => {
+    const limiter = new MemoryRateLimiter();
+    const gate = new BudgetGate(limiter, {
+      key: 'c',
+      limit: { limit: 10, windowMs: 1000 },
+      vendorLimitPauseMs: 200,
+    });
+    let attempts = 0;
+    const started = Date.now();
+    const result = await gate.run(ctx(2000), async () => {
+      attempts += 1;
+      if (attempts === 1)
+        throw new GatewayError('provider_rate_limited', 'vendor said no', { notProcessed: true });
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(attempts).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('does not retry other failures', async () => {
+    const gate = new BudgetGate(new MemoryRateLimiter(), { key: 'd', limit: { limit: 10, windowMs: 1000 } });
+    const send = jest.fn(async () => {
+      throw new GatewayError('provider_timeout', 'slow');
+    });
+    await expect(gate.run(ctx(1000), send)).rejects.toMatchObject({ code: 'provider_timeout' });
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the interactive share free from bulk work', async () => {
+    const gate = new BudgetGate(new MemoryRateLimiter(), {
+      key: 'e',
+      limit: { limit: 10, windowMs: 5000 },
+      bulkShare: 0.8,
+    });
+    for (let i = 0; i < 8; i++) await gate.run(ctx(50, 'bulk'), async () => undefined);
+    await expect(gate.run(ctx(50, 'bulk'), async () => undefined)).rejects.toMatchObject({
+      code: 'provider_rate_limited',
+    });
+    await expect(gate.run(ctx(50), async () => 'interactive')).resolves.toBe('interactive');
+  });
+});
