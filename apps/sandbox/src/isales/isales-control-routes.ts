@@ -1,0 +1,58 @@
+import { readControlJson } from '../shared/control-routes';
+import { isRecord } from '../shared/shape';
+import { CONTROL_PREFIX, VendorApp } from '../shared/vendor-app';
+import { IsalesStore } from './isales-store';
+
+const NUMBER_STATES = ['pending', 'calling', 'called'] as const;
+const RESERVATION_STATES = ['pending', 'calling'] as const;
+const CAMPAIGN_STATUSES = [1, 2, 3, 4] as const;
+
+/**
+ * Shortcuts for setting up in-progress cases (a number being called, a reservation whose call has
+ * started, a running campaign) without replacing the whole state.
+ */
+export function registerIsalesControlRoutes(app: VendorApp, store: IsalesStore): void {
+  app.server.put<{ Params: { id: string } }>(
+    `${CONTROL_PREFIX}/reservations/:id/state`,
+    async (request, reply) => {
+      const body = readControlJson(app, request, reply);
+      if (body === undefined) return reply;
+      const state = RESERVATION_STATES.find((candidate) => isRecord(body) && body.state === candidate);
+      if (state === undefined) return reply.code(400).send({ error: 'state must be pending or calling' });
+      const reservation = store.reservationById(request.params.id);
+      if (!reservation) return reply.code(404).send({ error: 'no such reservation' });
+      reservation.state = state;
+      return { ...reservation };
+    },
+  );
+
+  app.server.put<{ Params: { vdnId: string; id: string; called: string } }>(
+    `${CONTROL_PREFIX}/campaigns/:vdnId/:id/numbers/:called/state`,
+    async (request, reply) => {
+      const body = readControlJson(app, request, reply);
+      if (body === undefined) return reply;
+      const state = NUMBER_STATES.find((candidate) => isRecord(body) && body.state === candidate);
+      if (state === undefined)
+        return reply.code(400).send({ error: 'state must be pending, calling or called' });
+      const campaign = store.campaign(Number(request.params.vdnId), request.params.id);
+      const number = campaign?.numbers.find((candidate) => candidate.called === request.params.called);
+      if (!number) return reply.code(404).send({ error: 'no such campaign number' });
+      number.state = state;
+      return { ...number };
+    },
+  );
+
+  app.server.put<{ Params: { vdnId: string; id: string } }>(
+    `${CONTROL_PREFIX}/campaigns/:vdnId/:id/status`,
+    async (request, reply) => {
+      const body = readControlJson(app, request, reply);
+      if (body === undefined) return reply;
+      const status = CAMPAIGN_STATUSES.find((candidate) => isRecord(body) && body.status === candidate);
+      if (status === undefined) return reply.code(400).send({ error: 'status must be 1, 2, 3 or 4' });
+      const campaign = store.campaign(Number(request.params.vdnId), request.params.id);
+      if (!campaign) return reply.code(404).send({ error: 'no such campaign' });
+      campaign.status = status;
+      return { vdnId: campaign.vdnId, id: campaign.id, name: campaign.name, status: campaign.status };
+    },
+  );
+}
