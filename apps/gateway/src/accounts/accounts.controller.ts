@@ -1,0 +1,44 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Client } from '@app/config';
+import { AccountAccess } from '../auth/account-access';
+import { ClientAuthGuard } from '../auth/client-auth.guard';
+import { CurrentClient } from '../auth/current-client.decorator';
+import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
+import { PROVIDER_REGISTRY } from '../providers/provider-registry';
+import { AccountListDto, ProviderListDto } from './account.dto';
+
+@ApiTags('accounts')
+@ApiBearerAuth('client-key')
+@ApiProblems(...COMMON_PROBLEMS)
+@UseGuards(ClientAuthGuard)
+@Controller('v1')
+export class AccountsController {
+  constructor(private readonly access: AccountAccess) {}
+
+  @Get('accounts')
+  @ApiOperation({ summary: 'The accounts this client may use, with what it may do on each; never a secret' })
+  @ApiOkResponse({ type: AccountListDto })
+  accounts(@CurrentClient() client: Client): AccountListDto {
+    return {
+      items: this.access.visibleTo(client).map(({ account, capabilities }) => ({
+        id: account.id,
+        provider: account.descriptor.name,
+        capabilities,
+      })),
+    };
+  }
+
+  @Get('providers')
+  @ApiOperation({ summary: 'The providers the gateway speaks, their capabilities and documented limits' })
+  @ApiOkResponse({ type: ProviderListDto })
+  providers(): ProviderListDto {
+    return {
+      items: Object.values(PROVIDER_REGISTRY).map(({ descriptor }) => ({
+        name: descriptor.name,
+        capabilities: [...descriptor.capabilities],
+        limits: descriptor.limits,
+      })),
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { flattenValidationErrors, validationFailed } from '@app/core';
+import { AppModule, AppModuleOptions } from './app.module';
+import { setupSwagger } from './docs/swagger';
+import { registerJsonBodyParser } from './http/json-body-parser';
+import { requestIdFor } from './http/request-id';
+import { registerHttpMetrics } from './metrics/http-metrics';
+import { MetricsRegistry } from './metrics/metrics-registry';
+import { ProblemFilter } from './problems/problem.filter';
+
+/** 200,000 numbers of 24 characters with JSON quoting fit with room to spare. */
+export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/** Builds the whole gateway, ready to listen; used by main.ts and by the end-to-end tests. */
+export async function createGatewayApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    bufferLogs: true,
+    // Only JSON is accepted, through our parser below; anything else is 415.
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(app.get(ProblemFilter));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
+    }),
+  );
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('X-Request-Id', request.id);
+  });
+  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
+  registerHttpMetrics(fastify, app.get(MetricsRegistry));
+  setupSwagger(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,65 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { GatewayConfig } from '@app/config';
+import { StoreBundle } from '@app/store';
+import { AccountRegistry } from './accounts/account-registry';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountAccess } from './auth/account-access';
+import { ClientAuthGuard } from './auth/client-auth.guard';
+import { CallbacksController } from './callbacks/callbacks.controller';
+import { CallbacksService } from './callbacks/callbacks.service';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { CampaignsService } from './campaigns/campaigns.service';
+import { ContactsController } from './contacts/contacts.controller';
+import { ContactsService } from './contacts/contacts.service';
+import { HealthController } from './health/health.controller';
+import { CallContexts } from './http/call-contexts';
+import { loggerOptions } from './logging/logger-options';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsRegistry } from './metrics/metrics-registry';
+import { VendorMetrics } from './metrics/vendor-metrics';
+import { ProblemFilter } from './problems/problem.filter';
+import { GATEWAY_CONFIG, STORE_BUNDLE } from './tokens';
+
+export interface AppModuleOptions {
+  config: GatewayConfig;
+  store: StoreBundle;
+  logLevel?: string;
+}
+
+@Module({})
+export class AppModule {
+  /** Configuration and store are built before Nest starts, so a bad file fails before any port opens. */
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(options.logLevel)),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [
+        AccountsController,
+        CampaignsController,
+        ContactsController,
+        CallbacksController,
+        HealthController,
+        MetricsController,
+      ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: options.config },
+        { provide: STORE_BUNDLE, useValue: options.store },
+        AccountRegistry,
+        AccountAccess,
+        ClientAuthGuard,
+        CallContexts,
+        CampaignsService,
+        ContactsService,
+        CallbacksService,
+        MetricsRegistry,
+        VendorMetrics,
+        ProblemFilter,
+      ],
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { Body, Controller, Delete, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Client } from '@app/config';
+import { Callback } from '@app/core';
+import { ClientAuthGuard } from '../auth/client-auth.guard';
+import { CurrentClient } from '../auth/current-client.decorator';
+import { ApiProblems, COMMON_PROBLEMS, VENDOR_PROBLEMS } from '../docs/api-problems.decorator';
+import { RequestId } from '../http/request-id';
+import { CallbackDto, CreateCallbackDto } from './callback.dto';
+import { CallbacksService } from './callbacks.service';
+
+@ApiTags('callbacks')
+@ApiBearerAuth('client-key')
+@ApiParam({ name: 'accountId', example: 'cn-isales' })
+@UseGuards(ClientAuthGuard)
+@Controller('v1/accounts/:accountId/callbacks')
+export class CallbacksController {
+  constructor(private readonly callbacks: CallbacksService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Book a callback (reserved call)',
+    description:
+      'The vendor is asked once: a create is never retried by the gateway, so send an Idempotency-Key and retry with it.',
+  })
+  @ApiCreatedResponse({
+    type: CallbackDto,
+    headers: {
+      Location: {
+        description: 'The callback: /v1/accounts/{accountId}/callbacks/{id}',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiProblems(
+    ...COMMON_PROBLEMS,
+    ...VENDOR_PROBLEMS,
+    'validation_failed',
+    'forbidden',
+    'account_not_found',
+    'campaign_not_found',
+    'phone_number_blocked',
+    'invalid_schedule',
+    'operation_not_supported',
+    'unsupported_media_type',
+  )
+  async create(
+    @CurrentClient() client: Client,
+    @Param('accountId') accountId: string,
+    @Body() body: CreateCallbackDto,
+    @RequestId() requestId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Callback> {
+    const callback = await this.callbacks.create(client, accountId, body, requestId);
+    void reply.header(
+      'Location',
+      `/v1/accounts/${encodeURIComponent(accountId)}/callbacks/${encodeURIComponent(callback.id)}`,
+    );
+    return callback;
+  }
+
+  @Delete(':callbackId')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Cancel a callback',
+    description: 'Refused (409 callback_in_progress) while its call is being placed.',
+  })
+  @ApiParam({ name: 'callbackId', example: '174712034211433247704877116507' })
+  @ApiNoContentResponse({ description: 'Cancelled.' })
+  @ApiProblems(
+    ...COMMON_PROBLEMS,
+    ...VENDOR_PROBLEMS,
+    'validation_failed',
+    'forbidden',
+    'account_not_found',
+    'callback_not_found',
+    'callback_in_progress',
+    'operation_not_supported',
+  )
+  async cancel(
+    @CurrentClient() client: Client,
+    @Param('accountId') accountId: string,
+    @Param('callbackId') callbackId: string,
+    @RequestId() requestId: string,
+  ): Promise<void> {
+    await this.callbacks.cancel(client, accountId, callbackId, requestId);
+  }
+}

@@ -1,0 +1,131 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateNested,
+} from 'class-validator';
+import { ScheduleMatch } from '@app/core';
+import { DIAL_STRING_RULE, IsDialStringList, IsRfc3339 } from '../http/validators';
+
+export const MAX_PHONE_NUMBERS = 200_000;
+
+export class ScheduledTimeDto {
+  @ApiProperty({
+    description:
+      "RFC 3339 time with an offset. The vendor compares wall-clock times, so the date and time are taken as written in the caller's offset.",
+    example: '2026-12-04T17:57:00+08:00',
+  })
+  @IsRfc3339()
+  at!: string;
+
+  @ApiProperty({
+    enum: ['onOrBefore', 'sameDay', 'exact'],
+    description:
+      'onOrBefore: numbers scheduled on that day or earlier; sameDay: on that day; exact: at that very time.',
+  })
+  @IsIn(['onOrBefore', 'sameDay', 'exact'])
+  match!: ScheduleMatch;
+}
+
+export class DeleteContactsDto {
+  @ApiPropertyOptional({
+    type: [String],
+    minItems: 1,
+    maxItems: MAX_PHONE_NUMBERS,
+    description: `Numbers to delete, each ${DIAL_STRING_RULE}, and also within the provider's own rule (iSales: up to 24 of digits, * and #; Ozonetel: 3..16 digits, optional leading +). Duplicates count once.`,
+    example: ['66660001'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PHONE_NUMBERS)
+  @IsDialStringList()
+  phoneNumbers?: string[];
+
+  @ApiPropertyOptional({
+    maxLength: 32,
+    description: 'iSales only: delete the numbers carrying this session id.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
+  sessionId?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'iSales only: delete every number carrying this custom field.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  customField?: string;
+
+  @ApiPropertyOptional({
+    type: ScheduledTimeDto,
+    description: 'iSales only: delete by scheduled (recycle) time.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ScheduledTimeDto)
+  scheduledTime?: ScheduledTimeDto;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Ozonetel only: the contact name stored with the number.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  contactName?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'iSales only: move the deleted numbers to the history table. true on Ozonetel is 422 field_not_supported.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  archive?: boolean;
+}
+
+export class ContactErrorDto {
+  @ApiProperty({ example: 'contact_not_deletable' })
+  code!: string;
+  @ApiProperty({ example: 'The number cannot be deleted in its current state' })
+  detail!: string;
+  @ApiPropertyOptional({ example: { name: 'isales', code: '0200028' } })
+  provider?: { name: string; code?: string; message?: string };
+}
+
+export class ContactResultDto {
+  @ApiPropertyOptional({ example: '66660001' })
+  phoneNumber?: string;
+  @ApiProperty({ enum: ['deleted', 'not_found', 'not_deletable', 'failed'] })
+  outcome!: string;
+  @ApiPropertyOptional({ type: ContactErrorDto })
+  error?: ContactErrorDto;
+}
+
+export class DeleteContactsResultDto {
+  @ApiPropertyOptional({ description: 'Set when the work ran as an operation.' })
+  operationId?: string;
+  @ApiProperty({ description: 'Distinct numbers asked for (0 for a filter delete).', example: 1 })
+  requested!: number;
+  @ApiProperty({ description: 'For a filter delete: the count the vendor reports.', example: 1 })
+  deleted!: number;
+  @ApiProperty({ example: 0 })
+  notFound!: number;
+  @ApiProperty({ example: 0 })
+  notDeletable!: number;
+  @ApiProperty({ example: 0 })
+  failed!: number;
+  @ApiProperty({ type: [ContactResultDto], description: 'One entry per number; empty for a filter delete.' })
+  results!: ContactResultDto[];
+}

@@ -1,0 +1,68 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ERROR_CATALOGUE, ErrorCode, problemType } from '@app/core';
+import { ProblemDto } from '../problems/problem.dto';
+
+/** Codes every authenticated route can answer, whatever it does. */
+export const COMMON_PROBLEMS: ErrorCode[] = ['unauthenticated', 'rate_limited', 'internal_error'];
+
+/** Codes any route that calls a vendor can answer. */
+export const VENDOR_PROBLEMS: ErrorCode[] = [
+  'provider_rejected',
+  'provider_rate_limited',
+  'provider_error',
+  'provider_auth_failed',
+  'provider_unavailable',
+  'provider_timeout',
+];
+
+/**
+ * Documents the error answers of a route: one response per status, listing its catalogue codes, each
+ * with an example body, so Swagger UI shows exactly what a caller must handle.
+ */
+export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const status = ERROR_CATALOGUE[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses = [...byStatus.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([status, statusCodes]) =>
+      ApiResponse({
+        status,
+        description: statusCodes.map((code) => `\`${code}\`: ${ERROR_CATALOGUE[code].title}`).join('; '),
+        headers: headersFor(statusCodes),
+        content: {
+          'application/problem+json': {
+            schema: { $ref: getSchemaPath(ProblemDto) },
+            examples: Object.fromEntries(
+              statusCodes.map((code) => [
+                code,
+                {
+                  value: {
+                    type: problemType(code),
+                    title: ERROR_CATALOGUE[code].title,
+                    status,
+                    detail: ERROR_CATALOGUE[code].title,
+                    code,
+                    requestId: '6f1c2b7e-4a8d-4c8e-9a51-0c1e3f7d2b10',
+                  },
+                },
+              ]),
+            ),
+          },
+        },
+      }),
+    );
+  return applyDecorators(ApiExtraModels(ProblemDto), ...responses);
+}
+
+function headersFor(codes: ErrorCode[]) {
+  const retry = codes.some((c) =>
+    ['rate_limited', 'provider_rate_limited', 'idempotency_key_in_use', 'store_unavailable'].includes(c),
+  );
+  return retry
+    ? { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } }
+    : undefined;
+}

@@ -1,0 +1,66 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { GatewayConfig } from '@app/config';
+import { StoreBundle } from '@app/store';
+import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
+
+const STORE_PING_TIMEOUT_MS = 1000;
+
+@ApiTags('service')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(STORE_BUNDLE) private readonly store: StoreBundle,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up and answering' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Ready means a request can be served safely: configuration loaded and the store answering. */
+  @Get('ready')
+  @ApiOperation({ summary: 'The gateway can serve: configuration loaded, store reachable' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', info: { store: { status: 'up', kind: 'redis' } } } } })
+  @ApiServiceUnavailableResponse({ description: 'Not ready; `error` says which check failed.' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.configCheck(), () => this.storeCheck()]);
+    } catch (error) {
+      // Terminus reports "not ready" as an exception; the body it carries is the useful answer.
+      const body = (error as { getResponse?: () => unknown }).getResponse?.();
+      if (!body) throw error;
+      void reply.status(503);
+      return body as HealthCheckResult;
+    }
+  }
+
+  private configCheck() {
+    const check = this.indicators.check('configuration');
+    return this.config.accounts.length > 0
+      ? check.up({ accounts: this.config.accounts.length })
+      : check.down({ message: 'no accounts configured' });
+  }
+
+  private async storeCheck() {
+    const check = this.indicators.check('store');
+    try {
+      await Promise.race([
+        this.store.ping(),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('timed out')), STORE_PING_TIMEOUT_MS).unref(),
+        ),
+      ]);
+      return check.up({ kind: this.store.kind });
+    } catch (error) {
+      return check.down({ kind: this.store.kind, message: (error as Error).message });
+    }
+  }
+}

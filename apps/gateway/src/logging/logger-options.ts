@@ -1,0 +1,35 @@
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+
+/** Headers that carry credentials; they never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.apikey',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
+/** Structured JSON logs with the request id of the answer on every line of the request. */
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): Params {
+  return {
+    pinoHttp: {
+      level,
+      // The id was chosen by Fastify (requestIdFor) and put on the raw request.
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      autoLogging: {
+        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+          /^\/(health|metrics)/.test(req.originalUrl ?? req.url ?? ''),
+      },
+      serializers: {
+        req: (req: { id?: string; method?: string; url?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+  };
+}

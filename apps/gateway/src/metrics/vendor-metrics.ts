@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { VendorExchange } from '@app/http-client';
+import { MetricsRegistry } from './metrics-registry';
+
+/** Counts and times every vendor exchange, and logs it without headers or bodies (they hold secrets). */
+@Injectable()
+export class VendorMetrics {
+  private readonly requests: Counter<'provider' | 'account' | 'outcome'>;
+  private readonly duration: Histogram<'provider' | 'account'>;
+
+  constructor(
+    registry: MetricsRegistry,
+    @InjectPinoLogger('vendor') private readonly logger: PinoLogger,
+  ) {
+    const registers: Registry[] = [registry.registry];
+    this.requests = new Counter({
+      name: 'gateway_vendor_requests_total',
+      help: 'Requests sent to vendors, by answer status or transport error code',
+      labelNames: ['provider', 'account', 'outcome'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'gateway_vendor_request_duration_seconds',
+      help: 'Time from sending a vendor request to reading its answer',
+      labelNames: ['provider', 'account'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+  }
+
+  record(account: string, exchange: VendorExchange): void {
+    const outcome = exchange.status !== undefined ? String(exchange.status) : (exchange.errorCode ?? 'error');
+    this.requests.inc({ provider: exchange.provider, account, outcome });
+    this.duration.observe({ provider: exchange.provider, account }, exchange.durationMs / 1000);
+    this.logger.info(
+      {
+        provider: exchange.provider,
+        account,
+        method: exchange.method,
+        path: exchange.path,
+        status: exchange.status,
+        errorCode: exchange.errorCode,
+        durationMs: Math.round(exchange.durationMs),
+      },
+      'vendor exchange',
+    );
+  }
+}

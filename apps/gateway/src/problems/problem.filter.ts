@@ -1,0 +1,29 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PinoLogger, InjectPinoLogger } from 'nestjs-pino';
+import { PROBLEM_CONTENT_TYPE, problemFrom } from './problem';
+import { toGatewayError } from './to-gateway-error';
+
+/** The one place any failure becomes an answer: problem+json with a catalogue code, never a stack. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(@InjectPinoLogger('problems') private readonly logger: PinoLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { error, unexpected } = toGatewayError(exception);
+    if (unexpected) {
+      this.logger.error({ err: exception, requestId: request.id }, 'unexpected failure');
+    } else if (error.status >= 500) {
+      this.logger.warn(
+        { code: error.code, detail: error.detail, provider: error.provider, requestId: request.id },
+        'request failed',
+      );
+    }
+    const problem = problemFrom(error, String(request.id), request.url.split('?')[0]);
+    if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
+    void reply.status(problem.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(problem);
+  }
+}

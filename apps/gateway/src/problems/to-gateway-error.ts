@@ -1,0 +1,42 @@
+import { HttpException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { ErrorCode, GatewayError } from '@app/core';
+
+/**
+ * The framework's own failures by HTTP status: Nest raises 404 for unknown routes, and turns Fastify's
+ * body errors (wrong media type, too large, bad Content-Length) into HTTP exceptions with their status.
+ */
+const FRAMEWORK_STATUS_CODES: Record<number, { code: ErrorCode; detail?: string; field?: string }> = {
+  400: { code: 'validation_failed', field: 'body' },
+  401: { code: 'unauthenticated' },
+  403: { code: 'forbidden' },
+  404: { code: 'route_not_found', detail: 'There is no such route; see /docs for the API' },
+  405: { code: 'route_not_found', detail: 'There is no such route for this method; see /docs for the API' },
+  413: { code: 'payload_too_large', detail: 'The request body is larger than the gateway accepts (8 MiB)' },
+  415: { code: 'unsupported_media_type', detail: 'Send the body as application/json' },
+  429: { code: 'rate_limited' },
+};
+
+/** Everything thrown anywhere becomes a GatewayError; what cannot be classified is an internal error. */
+export function toGatewayError(error: unknown): { error: GatewayError; unexpected: boolean } {
+  if (error instanceof GatewayError) return { error, unexpected: false };
+  if (error instanceof ThrottlerException) {
+    return {
+      error: new GatewayError('rate_limited', 'This client sent too many requests; slow down'),
+      unexpected: false,
+    };
+  }
+  const known = error instanceof HttpException ? FRAMEWORK_STATUS_CODES[error.getStatus()] : undefined;
+  if (error instanceof HttpException && known) {
+    const detail = known.detail ?? error.message;
+    const errors = known.field ? [{ field: known.field, message: error.message }] : undefined;
+    return { error: new GatewayError(known.code, detail, { errors }), unexpected: false };
+  }
+  return {
+    error: new GatewayError(
+      'internal_error',
+      'The gateway failed unexpectedly; the request id identifies the failure in the logs',
+    ),
+    unexpected: true,
+  };
+}

@@ -1,0 +1,48 @@
+import { BaseAccountConfig } from '@app/config';
+import { ProviderAdapter, ProviderDescriptor, ProviderName, VendorCallGate } from '@app/core';
+import { VendorExchange } from '@app/http-client';
+import { ISALES_DESCRIPTOR, IsalesAccountConfig, IsalesAdapter } from '@app/isales';
+import { OZONETEL_DESCRIPTOR, OzonetelAccountConfig, OzonetelAdapter } from '@app/ozonetel';
+import { TokenCache } from '@app/store';
+
+/** What the gateway hands every adapter it builds. */
+export interface ProviderInfrastructure {
+  gate: VendorCallGate;
+  tokenCache: TokenCache;
+  onExchange: (exchange: VendorExchange) => void;
+}
+
+export interface ProviderRegistration<C extends BaseAccountConfig = BaseAccountConfig> {
+  descriptor: ProviderDescriptor;
+  accountConfig: new () => C;
+  createAdapter(config: C, infra: ProviderInfrastructure): ProviderAdapter;
+}
+
+/** Each row is typed by its own config class; the table holds them under the common base. */
+function register<C extends BaseAccountConfig>(registration: ProviderRegistration<C>): ProviderRegistration {
+  return registration;
+}
+
+/** One row per vendor: adding a vendor is adding its library and a row here. */
+export const PROVIDER_REGISTRY: Record<ProviderName, ProviderRegistration> = {
+  isales: register({
+    descriptor: ISALES_DESCRIPTOR,
+    accountConfig: IsalesAccountConfig,
+    createAdapter: (config, infra) =>
+      new IsalesAdapter(config, { gate: infra.gate, onExchange: infra.onExchange }),
+  }),
+  ozonetel: register({
+    descriptor: OZONETEL_DESCRIPTOR,
+    accountConfig: OzonetelAccountConfig,
+    createAdapter: (config, infra) =>
+      new OzonetelAdapter(config, {
+        gate: infra.gate,
+        tokenCache: infra.tokenCache,
+        onExchange: infra.onExchange,
+      }),
+  }),
+};
+
+export const ACCOUNT_CONFIG_CLASSES = Object.fromEntries(
+  Object.entries(PROVIDER_REGISTRY).map(([name, registration]) => [name, registration.accountConfig]),
+);
