@@ -1,0 +1,83 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { client } from './http';
+
+const ROOT = join(__dirname, '../..');
+const MAIN = join(ROOT, 'apps/gateway/src/main.ts');
+
+export interface GatewayProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process wrote so far, stdout and stderr. */
+  output(): string;
+  as: (key: string | null) => ReturnType<typeof client>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Writes a configuration object to a temporary JSON file for GATEWAY_CONFIG. */
+export function writeConfigFile(config: unknown, name = 'gateway.json'): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'gateway-process-')), name);
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+/** Runs apps/gateway/src/main.ts as its own process, the way `npm run start:prod` runs the build. */
+export function spawnGateway(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  let output = '';
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+/** Starts a gateway process on `port` and waits until it answers. */
+export async function startGatewayProcess(
+  env: Record<string, string> & { PORT: string },
+): Promise<GatewayProcess> {
+  const { child, output } = spawnGateway({ HOST: '127.0.0.1', ...env });
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}):\n${output()}`);
+    try {
+      const ready = await client(url, null).get('/health/live');
+      if (ready.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`gateway did not start:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    child,
+    output,
+    as: (key) => client(url, key),
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
