@@ -19,7 +19,11 @@ describe('BudgetGate', () => {
   });
 
   it('gives up with provider_rate_limited, Retry-After and nothing sent when the deadline would pass', async () => {
-    const gate = new BudgetGate(new MemoryRateLimiter(), { key: 'b', limit: { limit: 1, windowMs: 5000 } });
+    const gate = new BudgetGate(new MemoryRateLimiter(), {
+      key: 'b',
+      limit: { limit: 1, windowMs: 5000 },
+      marginMs: 0,
+    });
     await gate.run(ctx(100), async () => undefined);
     const send = jest.fn(async () => 'sent');
     const error = await gate.run(ctx(100), send).catch((e: unknown) => e);
@@ -46,6 +50,18 @@ describe('BudgetGate', () => {
     expect(result).toBe('done');
     expect(attempts).toBe(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('keeps each grant for the window plus the margin', async () => {
+    const gate = new BudgetGate(new MemoryRateLimiter(), {
+      key: 'm',
+      limit: { limit: 1, windowMs: 200 },
+      marginMs: 150,
+    });
+    const started = Date.now();
+    await gate.run(ctx(2000), async () => undefined);
+    await gate.run(ctx(2000), async () => undefined);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(340);
   });
 
   it('does not retry other failures', async () => {

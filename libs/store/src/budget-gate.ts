@@ -10,6 +10,16 @@ export interface BudgetGateOptions {
   bulkShare?: number;
   /** How long the account pauses after the vendor says it is over its limit; defaults to one window. */
   vendorLimitPauseMs?: number;
+  /**
+   * Extra time each grant stays in the window. The vendor counts arrivals, the limiter counts grants:
+   * without a margin, a request that travels a little slower than the next one can put limit + 1
+   * arrivals into one of the vendor's windows. Defaults to 1 % of the window, at least 50 ms, at most 1 s.
+   */
+  marginMs?: number;
+}
+
+export function defaultMarginMs(windowMs: number): number {
+  return Math.min(1000, Math.max(50, Math.ceil(windowMs / 100)));
 }
 
 /**
@@ -18,10 +28,19 @@ export interface BudgetGateOptions {
  * `provider_rate_limited` once the caller's deadline would pass.
  */
 export class BudgetGate implements VendorCallGate {
+  /** The configured budget with the margin added to its window. */
+  private readonly window: RateLimit;
+
   constructor(
     private readonly limiter: RateLimiter,
     private readonly options: BudgetGateOptions,
-  ) {}
+  ) {
+    const { limit } = options;
+    this.window = {
+      limit: limit.limit,
+      windowMs: limit.windowMs + (options.marginMs ?? defaultMarginMs(limit.windowMs)),
+    };
+  }
 
   async run<T>(ctx: CallContext, call: () => Promise<T>): Promise<T> {
     for (;;) {
@@ -49,7 +68,7 @@ export class BudgetGate implements VendorCallGate {
         ? Math.max(1, Math.floor(limit.limit * (this.options.bulkShare ?? 1)))
         : limit.limit;
     for (;;) {
-      const result = await this.limiter.tryAcquire(this.options.key, limit, ceiling);
+      const result = await this.limiter.tryAcquire(this.options.key, this.window, ceiling);
       if (result.granted) return;
       const waitUntil = Date.now() + result.retryAfterMs;
       if (waitUntil > ctx.deadline) {

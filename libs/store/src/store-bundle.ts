@@ -1,5 +1,8 @@
+import type { Redis } from 'ioredis';
+import { IdempotencyStore } from './ports/idempotency-store';
 import { RateLimiter } from './ports/rate-limiter';
 import { TokenCache } from './ports/token-cache';
+import { MemoryIdempotencyStore } from './memory/memory-idempotency-store';
 import { MemoryRateLimiter } from './memory/memory-rate-limiter';
 import { MemoryTokenCache } from './memory/memory-token-cache';
 
@@ -8,7 +11,16 @@ export interface StoreBundle {
   readonly kind: 'memory' | 'redis';
   readonly rateLimiter: RateLimiter;
   readonly tokenCache: TokenCache;
-  /** Throws when the store cannot be reached; used by readiness. */
+  readonly idempotency: IdempotencyStore;
+  /**
+   * The raw client behind a Redis bundle, for infrastructure that needs one of its own kind (the
+   * inbound throttler's storage). It is fail-fast: commands fail at once while Redis is down. It has
+   * no key prefix; the ports above add theirs.
+   */
+  readonly redis?: Redis;
+  /** Prefix for keys that infrastructure using `redis` writes, so runs sharing one Redis stay apart. */
+  readonly keyPrefix: string;
+  /** Throws `store_unavailable` when the store cannot be reached; used by readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -19,7 +31,12 @@ export function createMemoryStore(): StoreBundle {
     kind: 'memory',
     rateLimiter: new MemoryRateLimiter(),
     tokenCache: new MemoryTokenCache(),
+    idempotency: new MemoryIdempotencyStore(),
+    keyPrefix: '',
     ping: async () => undefined,
     close: async () => undefined,
   };
 }
+
+export { createRedisStore, FAIL_FAST_CLIENT_OPTIONS, waitForRedis } from './redis/redis-store';
+export type { RedisStoreOptions } from './redis/redis-store';

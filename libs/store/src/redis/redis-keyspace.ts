@@ -1,0 +1,49 @@
+/** The prefix every key gets unless told otherwise; tests pass their own to share a Redis safely. */
+export const DEFAULT_KEY_PREFIX = 'cg:';
+
+/** The keys of one account's sliding window. */
+export interface RateLimitKeys {
+  /** Sorted set of grants, scored by the server time (ms) they were given at. */
+  grants: string;
+  /** The server time (ms) until which every grant is refused; expires with the pause. */
+  pause: string;
+}
+
+/** The keys of one shared vendor token. */
+export interface TokenKeys {
+  /** JSON `{ token, expiresAt }`, expiring with the token. */
+  token: string;
+  /** Held by the one caller generating a token right now. */
+  lock: string;
+  /** Sorted set of generation times (server clock), for the vendor's hourly cap. */
+  generations: string;
+}
+
+/**
+ * Where everything lives: `<prefix>{<kind>:<id>}:<part>`. The `{...}` hash tag puts all keys one script
+ * touches into one Redis Cluster slot, so the scripts stay legal on a cluster. Ids may hold any
+ * character: Redis hashes the text between the first `{` and the next `}`, and every key of one group
+ * shares that text, even when the id itself holds braces.
+ */
+export class RedisKeyspace {
+  constructor(readonly prefix: string = DEFAULT_KEY_PREFIX) {}
+
+  rateLimit(id: string): RateLimitKeys {
+    const group = this.group('rl', id);
+    return { grants: `${group}:grants`, pause: `${group}:pause` };
+  }
+
+  token(id: string): TokenKeys {
+    const group = this.group('tok', id);
+    return { token: `${group}:token`, lock: `${group}:lock`, generations: `${group}:generations` };
+  }
+
+  /** One hash per idempotency key; a single key needs no part. */
+  idempotency(scope: string): string {
+    return this.group('idem', scope);
+  }
+
+  private group(kind: string, id: string): string {
+    return `${this.prefix}{${kind}:${id}}`;
+  }
+}

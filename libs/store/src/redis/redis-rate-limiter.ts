@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RateLimit } from '@app/core';
+import { AcquireResult, RateLimiter } from '../ports/rate-limiter';
+import { integerPair, runScript } from './redis-script';
+import { RedisKeyspace } from './redis-keyspace';
+import { storeCall } from './store-errors';
+import { ACQUIRE_GRANT, PAUSE_WINDOW } from './scripts/rate-limiter.scripts';
+
+/**
+ * The sliding window shared by every replica: each decision is one script on Redis, timed by the Redis
+ * server's clock, so replicas with skewed clocks still agree and together never exceed the limit.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyspace: RedisKeyspace = new RedisKeyspace(),
+  ) {}
+
+  async tryAcquire(key: string, limit: RateLimit, ceiling = limit.limit): Promise<AcquireResult> {
+    const keys = this.keyspace.rateLimit(key);
+    const reply = await storeCall(() =>
+      runScript(
+        this.redis,
+        ACQUIRE_GRANT,
+        [keys.grants, keys.pause],
+        [limit.limit, limit.windowMs, ceiling, randomUUID()],
+      ),
+    );
+    const [granted, retryAfterMs] = integerPair(reply, ACQUIRE_GRANT);
+    return granted === 1 ? { granted: true } : { granted: false, retryAfterMs };
+  }
+
+  async pause(key: string, ms: number): Promise<void> {
+    const keys = this.keyspace.rateLimit(key);
+    await storeCall(() => runScript(this.redis, PAUSE_WINDOW, [keys.pause], [Math.ceil(ms)]));
+  }
+}

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError } from '@app/core';
+import { startTestRedis, startThrowawayRedis, TestRedis } from '../../../../test/support/redis';
+import { describeIdempotencyStoreContract } from '../contract/idempotency-store.contract';
+import { describeRateLimiterContract } from '../contract/rate-limiter.contract';
+import { describeTokenCacheContract } from '../contract/token-cache.contract';
+import { IssuedToken } from '../ports/token-cache';
+import { createRedisStore, StoreBundle, waitForRedis } from '../store-bundle';
+import { RedisKeyspace } from './redis-keyspace';
+import { RedisTokenCache } from './redis-token-cache';
+
+/** Every suite writes under its own prefix, so runs can share one Redis (REDIS_URL) without meeting. */
+const uniquePrefix = () => `test:${randomUUID()}:`;
+
+const bundles: StoreBundle[] = [];
+
+async function openStore(url: string, keyPrefix = uniquePrefix()): Promise<StoreBundle> {
+  const bundle = createRedisStore(url, { keyPrefix });
+  bundles.push(bundle);
+  if (!(await waitForRedis(bundle, 5000))) throw new Error(`Redis at ${url} did not become ready`);
+  return bundle;
+}
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+}, 20_000);
+afterAll(async () => {
+  await Promise.all(bundles.map((bundle) => bundle.close()));
+  await redis?.stop();
+});
+
+describeRateLimiterContract('redis', async () => (await openStore(redis.url)).rateLimiter);
+describeTokenCacheContract('redis', async () => (await openStore(redis.url)).tokenCache);
+describeIdempotencyStoreContract('redis', async () => (await openStore(redis.url)).idempotency);
+
+describe('Redis store: key layout', () => {
+  it('keeps each group under its hash tag, below the prefix', async () => {
+    const prefix = uniquePrefix();
+    const store = await openStore(redis.url, prefix);
+    await store.rateLimiter.tryAcquire('in-ozonetel', { limit: 5, windowMs: 1000 });
+    await store.rateLimiter.pause('in-ozonetel', 1000);
+    await store.tokenCache.refresh('ozonetel:in-ozonetel', undefined, async () => issue('t'), {
+      maxGenerationsPerHour: 10,
+    });
+    await store.idempotency.claim('billing-service:in-ozonetel:key-1', 'fp', 1000);
+
+    const keys = await store.redis!.keys(`${prefix}*`);
+    expect(keys.sort()).toEqual(
+      [
+        `${prefix}{idem:billing-service:in-ozonetel:key-1}`,
+        `${prefix}{rl:in-ozonetel}:grants`,
+        `${prefix}{rl:in-ozonetel}:pause`,
+        `${prefix}{tok:ozonetel:in-ozonetel}:generations`,
+        `${prefix}{tok:ozonetel:in-ozonetel}:token`,
+      ].sort(),
+    );
+    // Nothing is kept forever: every key expires on its own.
+    for (const key of keys) expect(await store.redis!.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('gives every key of one group the same hash tag, whatever the id holds', () => {
+    const hashTag = (key: string) => {
+      const open = key.indexOf('{');
+      return key.slice(open + 1, key.indexOf('}', open + 1));
+    };
+    const keyspace = new RedisKeyspace('odd{prefix:');
+    for (const id of ['plain', 'with}brace', 'with{brace}', '']) {
+      const rl = keyspace.rateLimit(id);
+      expect(hashTag(rl.grants)).toBe(hashTag(rl.pause));
+      const tok = keyspace.token(id);
+      expect(new Set([tok.token, tok.lock, tok.generations].map(hashTag)).size).toBe(1);
+    }
+  });
+});
+
+describe('Redis store: several replicas on one Redis', () => {
+  let replicas: StoreBundle[];
+  beforeAll(async () => {
+    const prefix = uniquePrefix();
+    replicas = await Promise.all([openStore(redis.url, prefix), openStore(redis.url, prefix)]);
+  });
+
+  it('never grants more than the limit to all replicas together', async () => {
+    const limit = { limit: 7, windowMs: 5000 };
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => replicas[i % 2].rateLimiter.tryAcquire('shared', limit)),
+    );
+    expect(results.filter((r) => r.granted)).toHaveLength(7);
+  });
+
+  it('decides on the Redis clock, not the callers', async () => {
+    const limit = { limit: 1, windowMs: 2000 };
+    expect(await replicas[0].rateLimiter.tryAcquire('clock', limit)).toEqual({ granted: true });
+    // A replica whose clock is an hour ahead would see the grant as long gone if it used its own.
+    const skewed = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 3_600_000);
+    try {
+      const refused = await replicas[1].rateLimiter.tryAcquire('clock', limit);
+      expect(refused.granted).toBe(false);
+      if (!refused.granted) expect(refused.retryAfterMs).toBeLessThanOrEqual(2000);
+    } finally {
+      skewed.mockRestore();
+    }
+  });
+
+  it('generates one token for all replicas that found it stale at once', async () => {
+    let generated = 0;
+    const generate = async () => {
+      generated += 1;
+      await sleep(100);
+      return issue(`token-${generated}`);
+    };
+    const tokens = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        replicas[i % 2].tokenCache.refresh('shared', undefined, generate, { maxGenerationsPerHour: 10 }),
+      ),
+    );
+    expect(new Set(tokens)).toEqual(new Set(['token-1']));
+    expect(generated).toBe(1);
+  });
+
+  it('lets one replica of many claim an idempotency key', async () => {
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => replicas[i % 2].idempotency.claim('shared', 'fp', 5000)),
+    );
+    expect(claims.filter((c) => c.outcome === 'claimed')).toHaveLength(1);
+  });
+});
+
+describe('Redis token cache: the generation lock', () => {
+  let store: StoreBundle;
+  let keyspace: RedisKeyspace;
+  let cache: RedisTokenCache;
+  beforeAll(async () => {
+    const prefix = uniquePrefix();
+    store = await openStore(redis.url, prefix);
+    keyspace = new RedisKeyspace(prefix);
+    cache = new RedisTokenCache(store.redis!, keyspace, { lockTtlMs: 500, pollMs: 20 });
+  });
+
+  it('waits out the lock of a holder that died, then generates', async () => {
+    await store.redis!.set(keyspace.token('orphaned').lock, 'a-dead-process', 'PX', 300);
+    const started = Date.now();
+    const token = await cache.refresh('orphaned', undefined, async () => issue('after-wait'), {
+      maxGenerationsPerHour: 10,
+    });
+    expect(token).toBe('after-wait');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('releases the lock when generation fails, and counts the attempt toward the cap', async () => {
+    const failing = async (): Promise<IssuedToken> => {
+      throw new GatewayError('provider_unavailable', 'vendor down');
+    };
+    const cap = { maxGenerationsPerHour: 1 };
+    await expect(cache.refresh('failing', undefined, failing, cap)).rejects.toMatchObject({
+      code: 'provider_unavailable',
+    });
+    expect(await store.redis!.exists(keyspace.token('failing').lock)).toBe(0);
+    expect(await cache.get('failing')).toBeUndefined();
+    // The vendor may have counted the failed attempt, so the cache does too.
+    await expect(cache.refresh('failing', undefined, async () => issue('x'), cap)).rejects.toMatchObject({
+      code: 'provider_rate_limited',
+      notProcessed: true,
+    });
+  });
+
+  it('does not store a token whose holder lost the lock meanwhile', async () => {
+    const slow = async () => {
+      await sleep(700);
+      return issue('too-late');
+    };
+    // The slow holder's lock runs out; a second caller takes the lock and stores its own token.
+    const first = cache.refresh('slow', undefined, slow, { maxGenerationsPerHour: 10 });
+    await sleep(550);
+    const second = await cache.refresh('slow', undefined, async () => issue('in-time'), {
+      maxGenerationsPerHour: 10,
+    });
+    expect(second).toBe('in-time');
+    await expect(first).resolves.toBe('too-late');
+    expect(await cache.get('slow')).toBe('in-time');
+  });
+});
+
+describe('Redis store: unreachable from the start', () => {
+  it('fails fast with store_unavailable, never with an unhandled error event', async () => {
+    const dead = await startThrowawayRedis();
+    await dead.stop();
+    const store = createRedisStore(dead.url, { keyPrefix: uniquePrefix() });
+    try {
+      expect(await waitForRedis(store, 300)).toBe(false);
+      await expect(store.ping()).rejects.toMatchObject({ code: 'store_unavailable', transient: true });
+      await expect(store.rateLimiter.tryAcquire('any', { limit: 1, windowMs: 1000 })).rejects.toMatchObject({
+        code: 'store_unavailable',
+      });
+    } finally {
+      await store.close();
+    }
+  }, 20_000);
+});
+
+describe('Redis store faults (a throwaway server)', () => {
+  let server: TestRedis;
+  let store: StoreBundle;
+  beforeAll(async () => {
+    server = await startThrowawayRedis();
+    store = await openStore(server.url);
+  }, 20_000);
+  afterAll(async () => {
+    await store?.close();
+    await server?.stop();
+  });
+
+  const operations = {
+    tryAcquire: () => store.rateLimiter.tryAcquire('fault', { limit: 100, windowMs: 1000 }),
+    claim: () => store.idempotency.claim(`fault-${randomUUID()}`, 'fp', 1000),
+    get: () => store.tokenCache.get('fault'),
+  };
+
+  async function expectQuickStoreUnavailable(operation: () => Promise<unknown>): Promise<void> {
+    const started = Date.now();
+    const error = await operation().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ code: 'store_unavailable', transient: true });
+    expect(Date.now() - started).toBeLessThan(3000);
+  }
+
+  /** ioredis reconnects on its own; the first commands after a restart may still find it reconnecting. */
+  async function eventually<T>(operation: () => Promise<T>, withinMs = 10_000): Promise<T> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(100);
+      }
+    }
+  }
+
+  it('answers store_unavailable quickly while Redis is down, and works again after a restart', async () => {
+    for (const operation of Object.values(operations)) await operation();
+    await server.kill!();
+    for (const operation of Object.values(operations)) await expectQuickStoreUnavailable(operation);
+    await expectQuickStoreUnavailable(() => store.ping());
+
+    await server.restart!();
+    // The restarted server has lost its script cache too: EVALSHA falls back to EVAL.
+    await eventually(() => store.ping());
+    expect(await operations.tryAcquire()).toEqual({ granted: true });
+    expect((await operations.claim()).outcome).toBe('claimed');
+    expect(await operations.get()).toBeUndefined();
+  }, 30_000);
+
+  it('answers store_unavailable when Redis hangs, within the command timeout', async () => {
+    await server.freeze!();
+    try {
+      await expectQuickStoreUnavailable(operations.claim);
+    } finally {
+      await server.thaw!();
+    }
+    await eventually(() => store.ping());
+    expect((await operations.claim()).outcome).toBe('claimed');
+  }, 30_000);
+});
+
+function issue(token: string, ttlMs = 60_000): IssuedToken {
+  return { token, expiresAt: Date.now() + ttlMs };
+}
