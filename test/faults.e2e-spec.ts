@@ -1,4 +1,6 @@
-import { testConfig } from './support/gateway';
+import { startTestGateway, testConfig } from './support/gateway';
+import { ApiClient } from './support/http';
+import { KEYS } from './support/keys';
 import { expectProblem, useHarness } from './support/harness';
 
 /** Fails the suite if anything, anywhere, rejects without a handler while vendors misbehave. */
@@ -11,57 +13,37 @@ afterAll(() => {
 });
 
 describe('vendor faults', () => {
-  const h = useHarness((sandbox) => ({
+  const h = useHarness(() => ({
+    // Nothing listens on the discard port.
     accounts: [
       {
-        id: 'cn-isales-no-ca',
-        provider: 'isales',
-        baseUrl: sandbox.isalesUrl,
-        vdnId: 101,
-        accessKey: 'sandbox-ak',
-        secretKey: 'sandbox-sk',
-      },
-      // Nothing listens on the discard port.
-      {
-        id: 'in-ozonetel-closed',
+        id: 'in-closed',
         provider: 'ozonetel',
         baseUrl: 'http://127.0.0.1:9',
         userName: 'acme',
         apiKey: 'sandbox-ozonetel-key',
       },
-      {
-        id: 'in-ozonetel-bad-key',
-        provider: 'ozonetel',
-        baseUrl: sandbox.ozonetelUrl,
-        userName: 'acme',
-        apiKey: 'not-the-key',
-      },
-      {
-        id: 'in-ozonetel-bad-user',
-        provider: 'ozonetel',
-        baseUrl: sandbox.ozonetelUrl,
-        userName: 'nobody',
-        apiKey: 'sandbox-ozonetel-key',
-      },
-      // A token-mode account configured as basic: the vendor answers "Invalid action."
-      {
-        id: 'in-ozonetel-wrong-mode',
-        provider: 'ozonetel',
-        baseUrl: sandbox.ozonetelUrl,
-        userName: 'acme-token',
-        apiKey: 'sandbox-ozonetel-token-key',
-      },
-      {
-        id: 'cn-isales-bad-secret',
-        provider: 'isales',
-        baseUrl: sandbox.isalesUrl,
-        caFile: testConfig(sandbox).accounts[0].caFile,
-        vdnId: 101,
-        accessKey: 'sandbox-ak',
-        secretKey: 'wrong',
-      },
     ],
   }));
+
+  /**
+   * A gateway whose only account is misconfigured against the sandbox. One per case: the gateway
+   * refuses two accounts that are the same vendor account, which is what these are.
+   */
+  async function withMisconfigured(account: Record<string, unknown>, run: (api: ApiClient) => Promise<void>) {
+    const base = testConfig(h().sandbox);
+    const gateway = await startTestGateway({
+      clients: [base.clients[0]],
+      accounts: [{ ...account, id: 'misconfigured' }],
+    });
+    try {
+      await run(gateway.as(KEYS.admin));
+    } finally {
+      await gateway.close();
+    }
+  }
+  const isalesAccount = () => testConfig(h().sandbox).accounts[0];
+  const ozonetelAccount = () => testConfig(h().sandbox).accounts[1];
 
   const pause = (account = 'cn-isales') => h().admin.post(`/v1/accounts/${account}/campaigns/1002/pause`);
   const ozonetelDelete = (account = 'in-ozonetel') =>
@@ -95,30 +77,43 @@ describe('vendor faults', () => {
   });
 
   it('answers provider_unavailable when nothing listens', async () => {
-    expectProblem(await ozonetelDelete('in-ozonetel-closed'), 503, 'provider_unavailable');
+    expectProblem(await ozonetelDelete('in-closed'), 503, 'provider_unavailable');
   });
 
   it.each([
-    ['a wrong apiKey', 'in-ozonetel-bad-key', 'Invalid User Details'],
-    ['an unknown userName', 'in-ozonetel-bad-user', 'Invalid User Details'],
-    ['basic auth on a token account', 'in-ozonetel-wrong-mode', 'Invalid action.'],
-  ])('answers 502 provider_auth_failed for %s, without echoing the key', async (_name, account, message) => {
-    const answer = await ozonetelDelete(account);
-    expectProblem(answer, 502, 'provider_auth_failed');
-    expect(answer.body.provider).toMatchObject({ name: 'ozonetel', message });
-    expect(answer.text).not.toMatch(/sandbox-ozonetel|not-the-key/);
+    ['a wrong apiKey', { apiKey: 'not-the-key' }, 'Invalid User Details'],
+    ['an unknown userName', { userName: 'nobody' }, 'Invalid User Details'],
+    // A token-mode vendor account configured as basic: the vendor answers "Invalid action."
+    [
+      'basic auth on a token account',
+      { userName: 'acme-token', apiKey: 'sandbox-ozonetel-token-key' },
+      'Invalid action.',
+    ],
+  ])('answers 502 provider_auth_failed for %s, without echoing the key', async (_name, change, message) => {
+    await withMisconfigured({ ...ozonetelAccount(), ...change }, async (api) => {
+      const answer = await api.post('/v1/accounts/misconfigured/campaigns/Renewals_Q4/contacts/delete', {
+        body: { phoneNumbers: ['9812345601'] },
+      });
+      expectProblem(answer, 502, 'provider_auth_failed');
+      expect(answer.body.provider).toMatchObject({ name: 'ozonetel', message });
+      expect(answer.text).not.toMatch(/sandbox-ozonetel|not-the-key/);
+    });
   });
 
   it('answers 502 provider_auth_failed when iSales refuses the signature (HTTP 401)', async () => {
-    const answer = await pause('cn-isales-bad-secret');
-    expectProblem(answer, 502, 'provider_auth_failed');
-    expect(answer.text).not.toMatch(/wrong|sandbox-sk/);
+    await withMisconfigured({ ...isalesAccount(), secretKey: 'wrong' }, async (api) => {
+      const answer = await api.post('/v1/accounts/misconfigured/campaigns/1002/pause');
+      expectProblem(answer, 502, 'provider_auth_failed');
+      expect(answer.text).not.toMatch(/wrong|sandbox-sk/);
+    });
   });
 
   it('keeps TLS checking on: the private-CA vendor without its CA configured is unavailable, never trusted', async () => {
-    const answer = await pause('cn-isales-no-ca');
-    expectProblem(answer, 503, 'provider_unavailable');
-    expect(answer.body.detail).toMatch(/TLS|certificate/i);
+    await withMisconfigured({ ...isalesAccount(), caFile: undefined }, async (api) => {
+      const answer = await api.post('/v1/accounts/misconfigured/campaigns/1002/pause');
+      expectProblem(answer, 503, 'provider_unavailable');
+      expect(answer.body.detail).toMatch(/TLS|certificate/i);
+    });
     expect((await pause('cn-isales')).status).toBe(200);
   });
 

@@ -3,14 +3,15 @@ import { vendorCalls } from './support/sandbox';
 
 describe('Ozonetel token auth and rate limits', () => {
   const h = useHarness((sandbox) => ({
+    patch: { 'in-ozonetel': { rateLimit: { limit: 2, windowMs: 60_000 } } },
+    // A vendor account of its own, added to the sandbox by the test that uses it.
     accounts: [
       {
-        id: 'in-ozonetel-small-budget',
+        id: 'in-second',
         provider: 'ozonetel',
         baseUrl: sandbox.ozonetelUrl,
-        userName: 'acme',
-        apiKey: 'sandbox-ozonetel-key',
-        rateLimit: { limit: 2, windowMs: 60_000 },
+        userName: 'second',
+        apiKey: 'second-key',
       },
     ],
   }));
@@ -47,7 +48,7 @@ describe('Ozonetel token auth and rate limits', () => {
   });
 
   it("never sends past the account's configured budget: the next call is 429 with Retry-After and nothing sent", async () => {
-    const account = 'in-ozonetel-small-budget';
+    const account = 'in-ozonetel';
     expect((await del('9812345601', account, 'Renewals_Q4')).status).toBe(200);
     expect((await del('9812345602', account, 'Renewals_Q4')).status).toBe(200);
     const refused = await del('9812345603', account, 'Renewals_Q4');
@@ -57,13 +58,21 @@ describe('Ozonetel token auth and rate limits', () => {
   });
 
   it('when the vendor says "Max limit exceeded" anyway, pauses the account and answers 429 without retrying past the wait', async () => {
+    const state = (await h().sandbox.ozonetel.get('/__sandbox/state')).body;
+    state.users.push({ userName: 'second', apiKey: 'second-key', authMode: 'basic' });
+    state.campaigns.push({
+      userName: 'second',
+      name: 'Second',
+      numbers: [{ phoneNumber: '9812340001' }, { phoneNumber: '9812340002' }],
+    });
+    await h().sandbox.ozonetel.put('/__sandbox/state', { body: state });
     await h().sandbox.ozonetel.put('/__sandbox/rate-limit', { body: { limit: 1, windowMs: 60_000 } });
-    expect((await del('9812345605', 'in-ozonetel', 'Renewals_Q4')).status).toBe(200);
-    const refused = await del('9812345606', 'in-ozonetel', 'Renewals_Q4');
+    expect((await del('9812340001', 'in-second', 'Second')).status).toBe(200);
+    const refused = await del('9812340002', 'in-second', 'Second');
     expectProblem(refused, 429, 'provider_rate_limited');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     // The account is paused: the next call is refused at the gateway, not sent.
-    expectProblem(await del('9812345607', 'in-ozonetel', 'Renewals_Q4'), 429, 'provider_rate_limited');
+    expectProblem(await del('9812340002', 'in-second', 'Second'), 429, 'provider_rate_limited');
     expect(await calls()).toEqual([
       'DELETE /ca_apis/deleteCampaignData 200',
       'DELETE /ca_apis/deleteCampaignData 429',

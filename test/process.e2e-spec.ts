@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { testConfig } from './support/gateway';
+import { startTestGateway, testConfig } from './support/gateway';
 import { freePort, spawnGateway, startGatewayProcess, writeConfigFile } from './support/gateway-process';
 import { KEYS } from './support/keys';
 import { startTestSandbox, TestSandbox, vendorCalls } from './support/sandbox';
@@ -23,6 +23,14 @@ describe('the gateway as a process', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(output()).toMatch(/Invalid gateway configuration: accounts\[0\]\.vdnId/);
+  });
+
+  it('refuses two accounts that are the same vendor account, since they would spend one budget twice', async () => {
+    const config = testConfig(sandbox);
+    config.accounts.push({ ...config.accounts[1], id: 'in-ozonetel-again' });
+    await expect(startTestGateway(config)).rejects.toThrow(
+      /accounts\[3\]: is the same vendor account as accounts\[1\]/,
+    );
   });
 
   it('names a secret variable that is not set, without any value', async () => {

@@ -13,10 +13,15 @@ export interface GatewayUrls {
 }
 
 /** The end-to-end configuration: the sandbox's demo accounts and three clients with different grants. */
-export function testConfig(
-  vendors: GatewayUrls,
-  overrides: { accounts?: Record<string, unknown>[]; settings?: object } = {},
-) {
+export interface ConfigOverrides {
+  /** Accounts added after the three standard ones. */
+  accounts?: Record<string, unknown>[];
+  /** Fields changed on standard accounts, by account id. */
+  patch?: Record<string, Record<string, unknown>>;
+  settings?: object;
+}
+
+export function testConfig(vendors: GatewayUrls, overrides: ConfigOverrides = {}) {
   return {
     clients: [
       { id: 'admin', keySha256: sha256(KEYS.admin), accounts: ['*'] },
@@ -57,7 +62,7 @@ export function testConfig(
         timeoutMs: 2000,
       },
       ...(overrides.accounts ?? []),
-    ],
+    ].map((account) => ({ ...account, ...overrides.patch?.[account.id as string] })),
     settings: { syncWaitMs: 2000, ...overrides.settings },
   };
 }

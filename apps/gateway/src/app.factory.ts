@@ -10,6 +10,8 @@ import { requestIdFor } from './http/request-id';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { ProblemFilter } from './problems/problem.filter';
+import { registerIdempotencyCompletion } from './idempotency/idempotency-completion';
+import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
 
 /** 200,000 numbers of 24 characters with JSON quoting fit with room to spare. */
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -24,11 +26,14 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
+    // A failure while building the app (a bad account, say) is thrown to the caller, not a process exit.
+    abortOnError: false,
     // Only JSON is accepted, through our parser below; anything else is 415.
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(app.get(ProblemFilter));
+  // Nest tries filters from the last registered: a replay is not a problem.
+  app.useGlobalFilters(app.get(ProblemFilter), app.get(ReplayStoredResponseFilter));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -45,6 +50,12 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
   });
   registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
   registerHttpMetrics(fastify, app.get(MetricsRegistry));
+  registerIdempotencyCompletion(
+    fastify,
+    options.store,
+    options.config.settings.idempotencyRetentionMs,
+    app.get(Logger),
+  );
   setupSwagger(app);
   await app.init();
   return app;

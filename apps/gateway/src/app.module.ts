@@ -1,5 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { LoggerModule } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
 import { StoreBundle } from '@app/store';
@@ -19,7 +22,10 @@ import { loggerOptions } from './logging/logger-options';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { VendorMetrics } from './metrics/vendor-metrics';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
 import { ProblemFilter } from './problems/problem.filter';
+import { ClientThrottlerGuard, INBOUND_POLICY } from './throttling/client-throttler.guard';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from './tokens';
 
 export interface AppModuleOptions {
@@ -37,6 +43,18 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(options.logLevel)),
         TerminusModule.forRoot({ logger: false }),
+        ThrottlerModule.forRoot({
+          throttlers: [
+            {
+              name: INBOUND_POLICY,
+              limit: options.config.settings.inboundRateLimit.limit,
+              ttl: options.config.settings.inboundRateLimit.windowMs,
+            },
+          ],
+          setHeaders: false,
+          // Shared by every replica when there is Redis; per process otherwise.
+          storage: options.store.redis ? new ThrottlerStorageRedisService(options.store.redis) : undefined,
+        }),
       ],
       controllers: [
         AccountsController,
@@ -59,6 +77,9 @@ export class AppModule {
         MetricsRegistry,
         VendorMetrics,
         ProblemFilter,
+        ReplayStoredResponseFilter,
+        ClientThrottlerGuard,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

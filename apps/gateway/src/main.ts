@@ -1,6 +1,6 @@
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadGatewayConfig } from '@app/config';
-import { createMemoryStore, StoreBundle } from '@app/store';
+import { createMemoryStore, createRedisStore, StoreBundle, waitForRedis } from '@app/store';
 import { createGatewayApp } from './app.factory';
 import { bundledFile } from './bundled-files';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
@@ -11,7 +11,7 @@ export const SANDBOX_DEV_KEY = 'dev-key-not-secret';
 async function main(): Promise<void> {
   const configPath = process.env.GATEWAY_CONFIG || bundledFile('config/sandbox.yaml');
   const config = loadGatewayConfig(configPath, { accountClasses: ACCOUNT_CONFIG_CLASSES });
-  const store = openStore();
+  const store = await openStore();
   const app = await createGatewayApp({ config, store });
   const port = Number(process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
@@ -26,9 +26,22 @@ async function main(): Promise<void> {
   }
 }
 
-function openStore(): StoreBundle {
-  if (process.env.REDIS_URL) {
-    throw new ConfigError('REDIS_URL', 'is set, but the Redis store is not available in this build');
+async function openStore(): Promise<StoreBundle> {
+  const url = process.env.REDIS_URL;
+  if (url) {
+    let lastError = '';
+    const store = createRedisStore(url, {
+      keyPrefix: process.env.REDIS_KEY_PREFIX || undefined,
+      // Reconnection retries every second while Redis is down: say so once per kind of failure.
+      onError: (error) => {
+        if (error.message !== lastError) console.warn(`Redis: ${error.message}`);
+        lastError = error.message;
+      },
+    });
+    // Start either way: readiness says 503 until Redis answers, and mutating calls refuse to run.
+    if (!(await waitForRedis(store, 5000)))
+      console.warn('Redis is not reachable yet; /health/ready reports 503 until it is');
+    return store;
   }
   console.warn(
     'WARNING: REDIS_URL is not set, so rate limits, idempotency and tokens live in this process only. ' +

@@ -25,6 +25,13 @@ export class RateLimitConfig {
   @Min(1)
   @Max(86_400_000)
   windowMs!: number;
+
+  /** Extra time each grant is held, so network jitter cannot push limit + 1 arrivals into a vendor window. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  marginMs?: number;
 }
 
 /**

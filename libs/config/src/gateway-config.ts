@@ -72,6 +72,20 @@ export class GatewaySettingsConfig {
   @IsInt()
   @Min(60_000)
   operationRetentionMs?: number;
+
+  /** How long a claimed Idempotency-Key stays held without renewal (a crashed replica frees it then). */
+  @IsOptional()
+  @IsInt()
+  @Min(500)
+  @Max(300_000)
+  idempotencyLeaseMs?: number;
+
+  /** How long a completed answer is replayed for its key. */
+  @IsOptional()
+  @IsInt()
+  @Min(60_000)
+  @Max(7 * 86_400_000)
+  idempotencyRetentionMs?: number;
 }
 
 /** The file's top level; accounts are validated one by one against their provider's class. */
@@ -97,6 +111,8 @@ export interface GatewaySettings {
   inboundRateLimit: { limit: number; windowMs: number };
   interactiveShare: number;
   operationRetentionMs: number;
+  idempotencyLeaseMs: number;
+  idempotencyRetentionMs: number;
 }
 
 export const DEFAULT_SETTINGS: GatewaySettings = {
@@ -104,6 +120,8 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   inboundRateLimit: { limit: 600, windowMs: 60_000 },
   interactiveShare: 0.2,
   operationRetentionMs: 7 * 24 * 3_600_000,
+  idempotencyLeaseMs: 10_000,
+  idempotencyRetentionMs: 24 * 3_600_000,
 };
 
 export interface ClientGrant {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { BaseAccountConfig, GatewayConfig } from '@app/config';
+import { BaseAccountConfig, ConfigError, GatewayConfig } from '@app/config';
 import { ProviderAdapter, ProviderDescriptor, RateLimit } from '@app/core';
 import { BudgetGate, StoreBundle } from '@app/store';
 import { VendorMetrics } from '../metrics/vendor-metrics';
@@ -13,6 +13,21 @@ export interface Account {
   readonly adapter: ProviderAdapter;
 }
 
+function assertDistinctVendorIdentities(accounts: BaseAccountConfig[]): void {
+  const seen = new Map<string, number>();
+  accounts.forEach((account, index) => {
+    const identity = PROVIDER_REGISTRY[account.provider].vendorIdentity(account);
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      throw new ConfigError(
+        `accounts[${index}]`,
+        `is the same vendor account as accounts[${first}]; its rate budget and token belong to the vendor account, so configure it once`,
+      );
+    }
+    seen.set(identity, index);
+  });
+}
+
 /** One adapter per configured account, built once at start with its own client and limiter key. */
 @Injectable()
 export class AccountRegistry implements OnApplicationShutdown {
@@ -23,6 +38,7 @@ export class AccountRegistry implements OnApplicationShutdown {
     @Inject(STORE_BUNDLE) store: StoreBundle,
     metrics: VendorMetrics,
   ) {
+    assertDistinctVendorIdentities(config.accounts);
     for (const accountConfig of config.accounts) {
       this.accounts.set(accountConfig.id, this.build(accountConfig, config, store, metrics));
     }
@@ -47,10 +63,14 @@ export class AccountRegistry implements OnApplicationShutdown {
     metrics: VendorMetrics,
   ): Account {
     const registration = PROVIDER_REGISTRY[accountConfig.provider];
-    const rateLimit = accountConfig.rateLimit ?? registration.descriptor.defaultRateLimit;
+    const configured = accountConfig.rateLimit;
+    const rateLimit = configured
+      ? { limit: configured.limit, windowMs: configured.windowMs }
+      : registration.descriptor.defaultRateLimit;
     const gate = new BudgetGate(store.rateLimiter, {
       key: accountConfig.id,
       limit: rateLimit,
+      marginMs: configured?.marginMs,
       bulkShare: 1 - config.settings.interactiveShare,
     });
     const adapter = registration.createAdapter(accountConfig, {

@@ -1,17 +1,16 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client } from '@app/config';
 import { AccountAccess } from '../auth/account-access';
-import { ClientAuthGuard } from '../auth/client-auth.guard';
+import { ClientApi } from '../auth/client-api.decorator';
 import { CurrentClient } from '../auth/current-client.decorator';
 import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { PROVIDER_REGISTRY } from '../providers/provider-registry';
 import { AccountListDto, ProviderListDto } from './account.dto';
 
 @ApiTags('accounts')
-@ApiBearerAuth('client-key')
 @ApiProblems(...COMMON_PROBLEMS)
-@UseGuards(ClientAuthGuard)
+@ClientApi()
 @Controller('v1')
 export class AccountsController {
   constructor(private readonly access: AccountAccess) {}

@@ -1,31 +1,30 @@
-import { Body, Controller, Delete, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Client } from '@app/config';
 import { Callback } from '@app/core';
-import { ClientAuthGuard } from '../auth/client-auth.guard';
+import { ClientApi } from '../auth/client-api.decorator';
 import { CurrentClient } from '../auth/current-client.decorator';
-import { ApiProblems, COMMON_PROBLEMS, VENDOR_PROBLEMS } from '../docs/api-problems.decorator';
+import {
+  ApiIdempotent,
+  ApiProblems,
+  COMMON_PROBLEMS,
+  IDEMPOTENCY_PROBLEMS,
+  VENDOR_PROBLEMS,
+} from '../docs/api-problems.decorator';
 import { RequestId } from '../http/request-id';
 import { CallbackDto, CreateCallbackDto } from './callback.dto';
 import { CallbacksService } from './callbacks.service';
 
 @ApiTags('callbacks')
-@ApiBearerAuth('client-key')
 @ApiParam({ name: 'accountId', example: 'cn-isales' })
-@UseGuards(ClientAuthGuard)
+@ClientApi()
 @Controller('v1/accounts/:accountId/callbacks')
 export class CallbacksController {
   constructor(private readonly callbacks: CallbacksService) {}
 
   @Post()
+  @ApiIdempotent()
   @HttpCode(201)
   @ApiOperation({
     summary: 'Book a callback (reserved call)',
@@ -43,6 +42,7 @@ export class CallbacksController {
   })
   @ApiProblems(
     ...COMMON_PROBLEMS,
+    ...IDEMPOTENCY_PROBLEMS,
     ...VENDOR_PROBLEMS,
     'validation_failed',
     'forbidden',
@@ -69,6 +69,7 @@ export class CallbacksController {
   }
 
   @Delete(':callbackId')
+  @ApiIdempotent()
   @HttpCode(204)
   @ApiOperation({
     summary: 'Cancel a callback',
@@ -78,6 +79,7 @@ export class CallbacksController {
   @ApiNoContentResponse({ description: 'Cancelled.' })
   @ApiProblems(
     ...COMMON_PROBLEMS,
+    ...IDEMPOTENCY_PROBLEMS,
     ...VENDOR_PROBLEMS,
     'validation_failed',
     'forbidden',

@@ -1,6 +1,5 @@
-import { Controller, Delete, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -10,9 +9,15 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Client } from '@app/config';
-import { ClientAuthGuard } from '../auth/client-auth.guard';
+import { ClientApi } from '../auth/client-api.decorator';
 import { CurrentClient } from '../auth/current-client.decorator';
-import { ApiProblems, COMMON_PROBLEMS, VENDOR_PROBLEMS } from '../docs/api-problems.decorator';
+import {
+  ApiIdempotent,
+  ApiProblems,
+  COMMON_PROBLEMS,
+  IDEMPOTENCY_PROBLEMS,
+  VENDOR_PROBLEMS,
+} from '../docs/api-problems.decorator';
 import { RequestId } from '../http/request-id';
 import { CampaignStateDto } from './campaign-state.dto';
 import { CampaignsService } from './campaigns.service';
@@ -23,8 +28,19 @@ class DeleteCampaignQuery {
   archive?: 'true' | 'false';
 }
 
+/** What every campaign route can answer; each route adds its own (one ApiProblems per route). */
+const CAMPAIGN_PROBLEMS = [
+  ...COMMON_PROBLEMS,
+  ...VENDOR_PROBLEMS,
+  ...IDEMPOTENCY_PROBLEMS,
+  'validation_failed',
+  'forbidden',
+  'account_not_found',
+  'campaign_not_found',
+  'operation_not_supported',
+] as const;
+
 @ApiTags('campaigns')
-@ApiBearerAuth('client-key')
 @ApiParam({ name: 'accountId', example: 'cn-isales' })
 @ApiParam({
   name: 'campaignId',
@@ -32,21 +48,13 @@ class DeleteCampaignQuery {
     "The provider's campaign identity: iSales' numeric id, Ozonetel's campaign name (URL-encoded).",
   example: '1001',
 })
-@ApiProblems(
-  ...COMMON_PROBLEMS,
-  ...VENDOR_PROBLEMS,
-  'validation_failed',
-  'forbidden',
-  'account_not_found',
-  'campaign_not_found',
-  'operation_not_supported',
-)
-@UseGuards(ClientAuthGuard)
+@ClientApi()
 @Controller('v1/accounts/:accountId/campaigns/:campaignId')
 export class CampaignsController {
   constructor(private readonly campaigns: CampaignsService) {}
 
   @Delete()
+  @ApiIdempotent()
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete a campaign',
@@ -59,7 +67,7 @@ export class CampaignsController {
     description: 'Keep the campaign in the history table (iSales archiveHistory). Default false.',
   })
   @ApiNoContentResponse({ description: 'Deleted.' })
-  @ApiProblems('campaign_running')
+  @ApiProblems(...CAMPAIGN_PROBLEMS, 'campaign_running')
   async delete(
     @CurrentClient() client: Client,
     @Param('accountId') accountId: string,
@@ -71,10 +79,11 @@ export class CampaignsController {
   }
 
   @Post('pause')
+  @ApiIdempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause a running campaign' })
   @ApiOkResponse({ type: CampaignStateDto })
-  @ApiProblems('campaign_state_conflict')
+  @ApiProblems(...CAMPAIGN_PROBLEMS, 'campaign_state_conflict')
   async pause(
     @CurrentClient() client: Client,
     @Param('accountId') accountId: string,
@@ -86,10 +95,11 @@ export class CampaignsController {
   }
 
   @Post('resume')
+  @ApiIdempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused campaign' })
   @ApiOkResponse({ type: CampaignStateDto })
-  @ApiProblems('campaign_state_conflict')
+  @ApiProblems(...CAMPAIGN_PROBLEMS, 'campaign_state_conflict')
   async resume(
     @CurrentClient() client: Client,
     @Param('accountId') accountId: string,

@@ -1,22 +1,28 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Client } from '@app/config';
-import { ClientAuthGuard } from '../auth/client-auth.guard';
+import { ClientApi } from '../auth/client-api.decorator';
 import { CurrentClient } from '../auth/current-client.decorator';
-import { ApiProblems, COMMON_PROBLEMS, VENDOR_PROBLEMS } from '../docs/api-problems.decorator';
+import {
+  ApiIdempotent,
+  ApiProblems,
+  COMMON_PROBLEMS,
+  IDEMPOTENCY_PROBLEMS,
+  VENDOR_PROBLEMS,
+} from '../docs/api-problems.decorator';
 import { RequestId } from '../http/request-id';
 import { DeleteContactsResult } from './contact-request';
 import { ContactsService } from './contacts.service';
 import { DeleteContactsDto, DeleteContactsResultDto } from './delete-contacts.dto';
 
 @ApiTags('contacts')
-@ApiBearerAuth('client-key')
-@UseGuards(ClientAuthGuard)
+@ClientApi()
 @Controller('v1/accounts/:accountId/campaigns/:campaignId/contacts')
 export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
   @Post('delete')
+  @ApiIdempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Delete numbers from a campaign',
@@ -30,6 +36,7 @@ export class ContactsController {
   @ApiOkResponse({ type: DeleteContactsResultDto })
   @ApiProblems(
     ...COMMON_PROBLEMS,
+    ...IDEMPOTENCY_PROBLEMS,
     'validation_failed',
     'forbidden',
     'account_not_found',

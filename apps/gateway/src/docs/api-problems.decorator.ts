@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ERROR_CATALOGUE, ErrorCode, problemType } from '@app/core';
 import { ProblemDto } from '../problems/problem.dto';
 
@@ -65,4 +65,27 @@ function headersFor(codes: ErrorCode[]) {
   return retry
     ? { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } }
     : undefined;
+}
+
+/** Codes the Idempotency-Key handling adds to a mutating route. */
+export const IDEMPOTENCY_PROBLEMS: ErrorCode[] = [
+  'idempotency_key_in_use',
+  'idempotency_key_mismatch',
+  'store_unavailable',
+];
+
+/**
+ * Documents `Idempotency-Key` on a mutating route; list IDEMPOTENCY_PROBLEMS in the route's one
+ * ApiProblems (a second one would replace the first's responses of the same status).
+ */
+export function ApiIdempotent(): MethodDecorator {
+  return ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1..255 visible ASCII characters, as a quoted string or bare. ' +
+      'Scoped by client and account. The first completed answer is replayed for 24 h with `Idempotent-Replayed: true`; ' +
+      'transient failures (429, 5xx) are not recorded, so retry them with the same key.',
+    schema: { type: 'string', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' },
+  });
 }

@@ -15,6 +15,11 @@ export interface ProviderInfrastructure {
 export interface ProviderRegistration<C extends BaseAccountConfig = BaseAccountConfig> {
   descriptor: ProviderDescriptor;
   accountConfig: new () => C;
+  /**
+   * Who the vendor bills budgets and tokens to. Two accounts with the same identity would each spend
+   * the one vendor budget in full (and replace each other's tokens), so the gateway refuses them.
+   */
+  vendorIdentity(config: C): string;
   createAdapter(config: C, infra: ProviderInfrastructure): ProviderAdapter;
 }
 
@@ -28,12 +33,15 @@ export const PROVIDER_REGISTRY: Record<ProviderName, ProviderRegistration> = {
   isales: register({
     descriptor: ISALES_DESCRIPTOR,
     accountConfig: IsalesAccountConfig,
+    vendorIdentity: (config) =>
+      `isales ${new URL(config.baseUrl).host} vdn ${config.vdnId} ak ${config.accessKey}`,
     createAdapter: (config, infra) =>
       new IsalesAdapter(config, { gate: infra.gate, onExchange: infra.onExchange }),
   }),
   ozonetel: register({
     descriptor: OZONETEL_DESCRIPTOR,
     accountConfig: OzonetelAccountConfig,
+    vendorIdentity: (config) => `ozonetel ${new URL(config.baseUrl).host} user ${config.userName}`,
     createAdapter: (config, infra) =>
       new OzonetelAdapter(config, {
         gate: infra.gate,
