@@ -13,13 +13,13 @@ export interface BudgetGateOptions {
   /**
    * Extra time each grant stays in the window. The vendor counts arrivals, the limiter counts grants:
    * without a margin, a request that travels a little slower than the next one can put limit + 1
-   * arrivals into one of the vendor's windows. Defaults to 1 % of the window, at least 50 ms, at most 1 s.
+   * arrivals into one of the vendor's windows. Defaults to 1 % of the window, at least 100 ms, at most 1 s.
    */
   marginMs?: number;
 }
 
 export function defaultMarginMs(windowMs: number): number {
-  return Math.min(1000, Math.max(50, Math.ceil(windowMs / 100)));
+  return Math.min(1000, Math.max(100, Math.ceil(windowMs / 100)));
 }
 
 /**
