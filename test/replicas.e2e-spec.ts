@@ -143,7 +143,9 @@ describe('three gateway replicas on one Redis', () => {
     await sandbox.ozonetel.post('/__sandbox/tokens/expire', { body: { userName: 'acme-token' } });
     const second = await Promise.all(replicas.map((replica, i) => tokenDelete(replica, `981234570${i + 4}`)));
     expect(second.map((a) => a.body.deleted)).toEqual([1, 1, 1]);
-    const generations = (await vendorCalls(sandbox.ozonetel)).filter((c) => c.path.endsWith('/generateToken'));
+    const generations = (await vendorCalls(sandbox.ozonetel)).filter((c) =>
+      c.path.endsWith('/generateToken'),
+    );
     // The reset in beforeEach dropped the token the warm-up left, so the first round generates one too.
     expect(generations).toHaveLength(2);
   });
