@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
 import { IdempotencyStore } from './ports/idempotency-store';
+import { OperationStore } from './ports/operation-store';
 import { RateLimiter } from './ports/rate-limiter';
 import { TokenCache } from './ports/token-cache';
 import { MemoryIdempotencyStore } from './memory/memory-idempotency-store';
+import { MemoryOperationStore } from './memory/memory-operation-store';
 import { MemoryRateLimiter } from './memory/memory-rate-limiter';
 import { MemoryTokenCache } from './memory/memory-token-cache';
 
@@ -12,6 +14,8 @@ export interface StoreBundle {
   readonly rateLimiter: RateLimiter;
   readonly tokenCache: TokenCache;
   readonly idempotency: IdempotencyStore;
+  /** Bulk operations, their numbers and per-number outcomes. */
+  readonly operations: OperationStore;
   /**
    * The raw client behind a Redis bundle, for infrastructure that needs one of its own kind (the
    * inbound throttler's storage). It is fail-fast: commands fail at once while Redis is down. It has
@@ -32,6 +36,7 @@ export function createMemoryStore(): StoreBundle {
     rateLimiter: new MemoryRateLimiter(),
     tokenCache: new MemoryTokenCache(),
     idempotency: new MemoryIdempotencyStore(),
+    operations: new MemoryOperationStore(),
     keyPrefix: '',
     ping: async () => undefined,
     close: async () => undefined,

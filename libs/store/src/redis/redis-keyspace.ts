@@ -1,3 +1,5 @@
+import type { ContactOutcomeKind } from '@app/core';
+
 /** The prefix every key gets unless told otherwise; tests pass their own to share a Redis safely. */
 export const DEFAULT_KEY_PREFIX = 'cg:';
 
@@ -17,6 +19,24 @@ export interface TokenKeys {
   lock: string;
   /** Sorted set of generation times (server clock), for the vendor's hourly cap. */
   generations: string;
+}
+
+/** The keys of one bulk operation, all under the hash tag `{op:<id>}` (one Cluster slot). */
+export interface OperationKeys {
+  /** Hash of the record's scalar fields, counters and expiry time. */
+  record: string;
+  /** List of the numbers in index order. */
+  numbers: string;
+  /** Hash index → JSON `{ phoneNumber, outcome, error? }`, each written once. */
+  outcomes: string;
+  /** Sorted set of the recorded indexes (score = index), for paging in index order. */
+  done: string;
+  /** The same, one sorted set per outcome kind, for paging with a filter. */
+  doneWith(outcome: ContactOutcomeKind): string;
+  /** Hash index → how often the number was sent. */
+  attempts: string;
+  /** Where `create` pushes the numbers before its script renames them to `numbers`; one per attempt. */
+  staging(token: string): string;
 }
 
 /**
@@ -41,6 +61,24 @@ export class RedisKeyspace {
   /** One hash per idempotency key; a single key needs no part. */
   idempotency(scope: string): string {
     return this.group('idem', scope);
+  }
+
+  operation(id: string): OperationKeys {
+    const group = this.group('op', id);
+    return {
+      record: group,
+      numbers: `${group}:numbers`,
+      outcomes: `${group}:outcomes`,
+      done: `${group}:done`,
+      doneWith: (outcome) => `${group}:done:${outcome}`,
+      attempts: `${group}:attempts`,
+      staging: (token) => `${group}:staging:${token}`,
+    };
+  }
+
+  /** Set of an account's queued and running operation ids; its own slot, apart from the operations. */
+  activeOperations(accountId: string): string {
+    return `${this.group('acct', accountId)}:active`;
   }
 
   private group(kind: string, id: string): string {

@@ -2,6 +2,7 @@ import { Redis, RedisOptions } from 'ioredis';
 import type { StoreBundle } from '../store-bundle';
 import { RedisIdempotencyStore } from './redis-idempotency-store';
 import { RedisKeyspace } from './redis-keyspace';
+import { RedisOperationStore } from './redis-operation-store';
 import { RedisRateLimiter } from './redis-rate-limiter';
 import { RedisTokenCache } from './redis-token-cache';
 import { storeCall } from './store-errors';
@@ -46,6 +47,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
     rateLimiter: new RedisRateLimiter(redis, keyspace),
     tokenCache: new RedisTokenCache(redis, keyspace),
     idempotency: new RedisIdempotencyStore(redis, keyspace),
+    operations: new RedisOperationStore(redis, keyspace),
     redis,
     keyPrefix: keyspace.prefix,
     ping: async () => {

@@ -3,11 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '@app/core';
 import { startTestRedis, startThrowawayRedis, TestRedis } from '../../../../test/support/redis';
 import { describeIdempotencyStoreContract } from '../contract/idempotency-store.contract';
+import { describeOperationStoreContract } from '../contract/operation-store.contract';
 import { describeRateLimiterContract } from '../contract/rate-limiter.contract';
 import { describeTokenCacheContract } from '../contract/token-cache.contract';
 import { IssuedToken } from '../ports/token-cache';
 import { createRedisStore, StoreBundle, waitForRedis } from '../store-bundle';
 import { RedisKeyspace } from './redis-keyspace';
+import { runScript } from './redis-script';
+import { RFC3339_LUA } from './scripts/rfc3339.lua';
 import { RedisTokenCache } from './redis-token-cache';
 
 /** Every suite writes under its own prefix, so runs can share one Redis (REDIS_URL) without meeting. */
@@ -34,6 +37,7 @@ afterAll(async () => {
 describeRateLimiterContract('redis', async () => (await openStore(redis.url)).rateLimiter);
 describeTokenCacheContract('redis', async () => (await openStore(redis.url)).tokenCache);
 describeIdempotencyStoreContract('redis', async () => (await openStore(redis.url)).idempotency);
+describeOperationStoreContract('redis', async () => (await openStore(redis.url)).operations);
 
 describe('Redis store: key layout', () => {
   it('keeps each group under its hash tag, below the prefix', async () => {
@@ -60,6 +64,39 @@ describe('Redis store: key layout', () => {
     for (const key of keys) expect(await store.redis!.pttl(key)).toBeGreaterThan(0);
   });
 
+  it('keeps an operation under its own hash tag, every key expiring with it', async () => {
+    const prefix = uniquePrefix();
+    const store = await openStore(redis.url, prefix);
+    const id = 'op-1';
+    await store.operations.create(
+      { id, accountId: 'in-ozonetel', campaignId: 'c', selection: {}, chunkSize: 2 },
+      ['111', '222', '333'],
+      60_000,
+    );
+    await store.operations.markAttempt(id, 0);
+    await store.operations.recordOutcome(id, { index: 0, phoneNumber: '111', outcome: 'not_found' });
+
+    const keys = await store.redis!.keys(`${prefix}*`);
+    const op = `${prefix}{op:op-1}`;
+    expect(keys.sort()).toEqual(
+      [
+        op,
+        `${op}:numbers`,
+        `${op}:outcomes`,
+        `${op}:done`,
+        `${op}:done:not_found`,
+        `${op}:attempts`,
+        `${prefix}{acct:in-ozonetel}:active`,
+      ].sort(),
+    );
+    // One absolute expiry for the whole operation, the keys written later included.
+    const expiresAt = Number(await store.redis!.hget(op, 'expiresAt'));
+    for (const key of keys.filter((k) => k.startsWith(op))) {
+      expect(await store.redis!.pexpiretime(key)).toBe(expiresAt);
+    }
+    expect(await store.redis!.pttl(`${prefix}{acct:in-ozonetel}:active`)).toBeGreaterThan(59_000);
+  });
+
   it('gives every key of one group the same hash tag, whatever the id holds', () => {
     const hashTag = (key: string) => {
       const open = key.indexOf('{');
@@ -71,7 +108,95 @@ describe('Redis store: key layout', () => {
       expect(hashTag(rl.grants)).toBe(hashTag(rl.pause));
       const tok = keyspace.token(id);
       expect(new Set([tok.token, tok.lock, tok.generations].map(hashTag)).size).toBe(1);
+      const op = keyspace.operation(id);
+      const opKeys = [op.record, op.numbers, op.outcomes, op.done, op.doneWith('failed'), op.attempts];
+      expect(new Set([...opKeys, op.staging('x')].map(hashTag)).size).toBe(1);
     }
+  });
+});
+
+describe('Redis operation store', () => {
+  let store: StoreBundle;
+  beforeAll(async () => {
+    store = await openStore(redis.url);
+  });
+
+  it('writes times in Lua exactly as JavaScript does', async () => {
+    const script = {
+      name: 'cgTestRfc3339',
+      numberOfKeys: 0,
+      lua: `${RFC3339_LUA}return rfc3339(tonumber(ARGV[1]))`,
+    };
+    const times = [
+      0,
+      1,
+      999,
+      Date.parse('2000-02-29T23:59:59.999Z'),
+      Date.parse('2024-12-31T23:59:59.999Z'),
+      Date.parse('2100-03-01T00:00:00.000Z'),
+      Date.parse('2026-11-23T17:04:20.429Z'),
+      Date.parse('9999-12-31T23:59:59.999Z'),
+      Date.now(),
+    ];
+    for (let i = 0; i < 200; i++) times.push(Math.floor(Math.random() * 253_402_300_799_999));
+    for (const ms of times) {
+      expect(await runScript(store.redis!, script, [], [ms])).toBe(new Date(ms).toISOString());
+    }
+  });
+
+  it('records one outcome of many sent by two replicas at once', async () => {
+    const prefix = uniquePrefix();
+    const replicas = await Promise.all([openStore(redis.url, prefix), openStore(redis.url, prefix)]);
+    const id = randomUUID();
+    await replicas[0].operations.create(
+      { id, accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 2 },
+      ['111', '222'],
+      60_000,
+    );
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        replicas[i % 2].operations.recordOutcome(id, { index: i % 2, phoneNumber: 'n', outcome: 'deleted' }),
+      ),
+    );
+    expect(results.filter((r) => r.recorded)).toHaveLength(2);
+    expect(await replicas[1].operations.get(id)).toMatchObject({
+      status: 'completed',
+      progress: { total: 2, processed: 2, deleted: 2 },
+    });
+    expect(await replicas[0].operations.activeOnAccount('a')).toEqual([]);
+  });
+
+  it('shows nothing of a create whose numbers did not all arrive', async () => {
+    const prefix = uniquePrefix();
+    const bundle = await openStore(redis.url, prefix);
+    // A pipeline whose first RPUSH fails, as when the connection drops in the middle of a create.
+    const brokenPipeline = {
+      rpush: () => undefined,
+      pexpire: () => undefined,
+      exec: async () => [[new Error('connection lost'), null]],
+    };
+    const failing = jest.spyOn(bundle.redis!, 'pipeline').mockReturnValueOnce(brokenPipeline as never);
+    const operation = { id: 'half', accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 2 };
+    await expect(bundle.operations.create(operation, ['1', '2', '3'], 60_000)).rejects.toMatchObject({
+      code: 'store_unavailable',
+    });
+    failing.mockRestore();
+    expect(await bundle.operations.get('half')).toBeUndefined();
+    expect(await bundle.redis!.keys(`${prefix}*`)).toEqual([]);
+  });
+
+  it('keeps 200,000 numbers in a few MB', async () => {
+    const id = randomUUID();
+    const numbers = Array.from({ length: 200_000 }, (_, i) => `+9198${String(i).padStart(8, '0')}`);
+    await store.operations.create(
+      { id, accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 500 },
+      numbers,
+      60_000,
+    );
+    const listKey = new RedisKeyspace(store.keyPrefix).operation(id).numbers;
+    const bytes = Number(await store.redis!.call('MEMORY', 'USAGE', listKey, 'SAMPLES', '0'));
+    console.log(`200,000 numbers take ${(bytes / 1024 / 1024).toFixed(1)} MiB in Redis (MEMORY USAGE)`);
+    expect(bytes).toBeLessThan(20 * 1024 * 1024);
   });
 });
 
@@ -216,6 +341,7 @@ describe('Redis store faults (a throwaway server)', () => {
     tryAcquire: () => store.rateLimiter.tryAcquire('fault', { limit: 100, windowMs: 1000 }),
     claim: () => store.idempotency.claim(`fault-${randomUUID()}`, 'fp', 1000),
     get: () => store.tokenCache.get('fault'),
+    operation: () => store.operations.get('fault'),
   };
 
   async function expectQuickStoreUnavailable(operation: () => Promise<unknown>): Promise<void> {

@@ -1,0 +1,461 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ContactOutcomeKind, GatewayError } from '@app/core';
+import { NewOperation, NumberOutcome, OperationStore } from '../ports/operation-store';
+
+let seq = 0;
+const unique = (kind: string) => `${kind}-${process.pid}-${Date.now()}-${seq++}`;
+
+const RETENTION_MS = 60_000;
+const RFC3339_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function newOperation(overrides: Partial<NewOperation> = {}): NewOperation {
+  return {
+    id: unique('op'),
+    accountId: unique('acct'),
+    campaignId: '1002',
+    selection: { archive: false, contactName: 'Asha' },
+    chunkSize: 4,
+    ...overrides,
+  };
+}
+
+const numbersOf = (count: number, first = 0) =>
+  Array.from({ length: count }, (_, i) => `+9198${String(first + i).padStart(8, '0')}`);
+
+/** The outcome kinds in turn, so pages with and without a filter differ. */
+const KINDS: ContactOutcomeKind[] = ['deleted', 'not_found', 'not_deletable', 'failed'];
+
+function outcomeFor(index: number, numbers: string[]): NumberOutcome {
+  const outcome = KINDS[index % KINDS.length];
+  return outcome === 'failed'
+    ? {
+        index,
+        phoneNumber: numbers[index],
+        outcome,
+        error: { code: 'provider_error', detail: 'vendor said no' },
+      }
+    : { index, phoneNumber: numbers[index], outcome };
+}
+
+/** The behaviour every OperationStore must have, run against each implementation. */
+export function describeOperationStoreContract(
+  name: string,
+  create: () => Promise<OperationStore> | OperationStore,
+): void {
+  describe(`OperationStore contract: ${name}`, () => {
+    let store: OperationStore;
+    beforeAll(async () => {
+      store = await create();
+    });
+
+    async function created(count: number, overrides: Partial<NewOperation> = {}) {
+      const operation = newOperation(overrides);
+      const numbers = numbersOf(count);
+      const record = await store.create(operation, numbers, RETENTION_MS);
+      return { operation, numbers, record, id: operation.id };
+    }
+
+    describe('create and get', () => {
+      it('stores a queued operation with zero progress, its chunk count and RFC 3339 times', async () => {
+        const before = Date.now();
+        const { operation, record } = await created(10);
+        expect(record).toEqual({
+          ...operation,
+          type: 'contacts.delete',
+          status: 'queued',
+          progress: { total: 10, processed: 0, deleted: 0, notFound: 0, notDeletable: 0, failed: 0 },
+          chunkCount: 3,
+          createdAt: record.createdAt,
+          updatedAt: record.createdAt,
+        });
+        expect(record.createdAt).toMatch(RFC3339_UTC_MS);
+        // The store's clock (Redis: the server's) is close to ours on one machine.
+        expect(Math.abs(Date.parse(record.createdAt) - before)).toBeLessThan(5000);
+        expect(await store.get(operation.id)).toEqual(record);
+      });
+
+      it('gives chunkCount = ceil(total / chunkSize)', async () => {
+        expect((await created(8)).record.chunkCount).toBe(2);
+        expect((await created(1)).record.chunkCount).toBe(1);
+        expect((await created(5, { chunkSize: 1 })).record.chunkCount).toBe(5);
+      });
+
+      it('stores an operation without numbers: nothing to chunk, and it stays queued', async () => {
+        const { id, record } = await created(0);
+        expect(record).toMatchObject({
+          status: 'queued',
+          chunkCount: 0,
+          progress: { total: 0, processed: 0 },
+        });
+        expect(await store.chunk(id, 0)).toEqual([]);
+        expect(await store.get(id)).toEqual(record);
+      });
+
+      it('returns undefined for an unknown operation', async () => {
+        expect(await store.get(unique('missing'))).toBeUndefined();
+      });
+
+      it('keeps the selection as given, and operations apart', async () => {
+        const selection = {
+          sessionId: 'abc',
+          scheduledTime: { at: '2026-12-04T17:57:00+08:00', match: 'exact' },
+        };
+        const a = await created(3, { selection });
+        const b = await created(2);
+        expect((await store.get(a.id))?.selection).toEqual(selection);
+        expect((await store.get(b.id))?.progress.total).toBe(2);
+      });
+
+      it('refuses a second operation with the same id, leaving the first as it was', async () => {
+        const { operation, record } = await created(3);
+        await expect(store.create(operation, numbersOf(7), RETENTION_MS)).rejects.toThrow(/already exists/);
+        expect(await store.get(operation.id)).toEqual(record);
+        expect(await store.chunk(operation.id, 1)).toEqual([]);
+      });
+
+      it('lists the new operation as active on its account', async () => {
+        const { operation, record } = await created(3);
+        expect(await store.activeOnAccount(operation.accountId)).toEqual([record]);
+        expect(await store.activeOnAccount(unique('acct'))).toEqual([]);
+      });
+    });
+
+    describe('chunks', () => {
+      it('hands out each chunk with its indexes, the last one partial, nothing past the end', async () => {
+        const { id, numbers } = await created(10);
+        expect(await store.chunk(id, 0)).toEqual(
+          numbers.slice(0, 4).map((phoneNumber, i) => ({ index: i, phoneNumber })),
+        );
+        expect(await store.chunk(id, 1)).toEqual(
+          numbers.slice(4, 8).map((phoneNumber, i) => ({ index: 4 + i, phoneNumber })),
+        );
+        expect(await store.chunk(id, 2)).toEqual([
+          { index: 8, phoneNumber: numbers[8] },
+          { index: 9, phoneNumber: numbers[9] },
+        ]);
+        expect(await store.chunk(id, 3)).toEqual([]);
+        expect(await store.chunk(id, 1000)).toEqual([]);
+        expect(await store.chunk(id, -1)).toEqual([]);
+        expect(await store.chunk(unique('missing'), 0)).toEqual([]);
+      });
+    });
+
+    describe('outcomes', () => {
+      it('counts an outcome once: a resent number is not recorded again and moves no counter', async () => {
+        const { id, numbers } = await created(3);
+        const first = await store.recordOutcome(id, {
+          index: 1,
+          phoneNumber: numbers[1],
+          outcome: 'deleted',
+        });
+        expect(first.recorded).toBe(true);
+        expect(first.operation.progress).toEqual({
+          total: 3,
+          processed: 1,
+          deleted: 1,
+          notFound: 0,
+          notDeletable: 0,
+          failed: 0,
+        });
+        const again = await store.recordOutcome(id, {
+          index: 1,
+          phoneNumber: numbers[1],
+          outcome: 'not_found',
+        });
+        expect(again.recorded).toBe(false);
+        expect(again.operation.progress).toEqual(first.operation.progress);
+        expect((await store.get(id))?.progress).toEqual(first.operation.progress);
+        // The first outcome stands.
+        expect((await store.results(id, { limit: 10 })).items).toEqual([
+          { index: 1, phoneNumber: numbers[1], outcome: 'deleted' },
+        ]);
+      });
+
+      it('moves the counter of each outcome kind', async () => {
+        const { id, numbers } = await created(8);
+        for (let index = 0; index < 6; index++) await store.recordOutcome(id, outcomeFor(index, numbers));
+        expect((await store.get(id))?.progress).toEqual({
+          total: 8,
+          processed: 6,
+          deleted: 2,
+          notFound: 2,
+          notDeletable: 1,
+          failed: 1,
+        });
+      });
+
+      it('records exactly one of 30 concurrent outcomes for one number', async () => {
+        const { id, numbers } = await created(5);
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            store.recordOutcome(id, { index: 2, phoneNumber: numbers[2], outcome: KINDS[i % KINDS.length] }),
+          ),
+        );
+        expect(results.filter((r) => r.recorded)).toHaveLength(1);
+        const progress = (await store.get(id))?.progress;
+        expect(progress?.processed).toBe(1);
+        expect(progress!.deleted + progress!.notFound + progress!.notDeletable + progress!.failed).toBe(1);
+      });
+
+      it('updates updatedAt with each outcome, never before createdAt', async () => {
+        const { id, numbers, record } = await created(3);
+        await sleep(5);
+        const { operation } = await store.recordOutcome(id, outcomeFor(0, numbers));
+        expect(operation.updatedAt).toMatch(RFC3339_UTC_MS);
+        expect(Date.parse(operation.updatedAt)).toBeGreaterThan(Date.parse(record.createdAt));
+        expect(operation.createdAt).toBe(record.createdAt);
+      });
+
+      it('completes the operation with its last outcome and drops it from the active list', async () => {
+        const { id, numbers, operation } = await created(3);
+        expect(await store.transition(id, 'running')).toMatchObject({ status: 'running' });
+        for (const index of [2, 0]) {
+          const { operation: after } = await store.recordOutcome(id, outcomeFor(index, numbers));
+          expect(after.status).toBe('running');
+        }
+        const last = await store.recordOutcome(id, outcomeFor(1, numbers));
+        expect(last).toMatchObject({ recorded: true, operation: { status: 'completed' } });
+        expect(last.operation.progress.processed).toBe(3);
+        expect(await store.get(id)).toEqual(last.operation);
+        expect(await store.activeOnAccount(operation.accountId)).toEqual([]);
+      });
+
+      it('completes a queued operation too (its first chunk may finish before anyone said running)', async () => {
+        const { id, numbers } = await created(1);
+        const { operation } = await store.recordOutcome(id, outcomeFor(0, numbers));
+        expect(operation.status).toBe('completed');
+      });
+
+      it('still records an outcome after a cancel, keeping the status cancelled', async () => {
+        const { id, numbers, operation } = await created(2);
+        await store.transition(id, 'running');
+        await store.recordOutcome(id, outcomeFor(0, numbers));
+        expect(await store.transition(id, 'cancelled')).toMatchObject({ status: 'cancelled' });
+        expect(await store.activeOnAccount(operation.accountId)).toEqual([]);
+        // A number that was in flight when the cancel came.
+        const late = await store.recordOutcome(id, outcomeFor(1, numbers));
+        expect(late.recorded).toBe(true);
+        expect(late.operation.status).toBe('cancelled');
+        expect(late.operation.progress.processed).toBe(2);
+      });
+
+      it('says which indexes already have an outcome', async () => {
+        const { id, numbers } = await created(10);
+        for (const index of [1, 4, 9]) await store.recordOutcome(id, outcomeFor(index, numbers));
+        expect(await store.recordedAmong(id, [0, 1, 2, 3, 4, 5])).toEqual(new Set([1, 4]));
+        expect(await store.recordedAmong(id, [9])).toEqual(new Set([9]));
+        expect(await store.recordedAmong(id, [])).toEqual(new Set());
+        expect(await store.recordedAmong(unique('missing'), [0, 1])).toEqual(new Set());
+      });
+
+      it('refuses an index outside the operation, and an operation that does not exist', async () => {
+        const { id, numbers } = await created(3);
+        await expect(
+          store.recordOutcome(id, { index: 3, phoneNumber: 'x', outcome: 'deleted' }),
+        ).rejects.toThrow(RangeError);
+        await expect(
+          store.recordOutcome(id, { index: -1, phoneNumber: 'x', outcome: 'deleted' }),
+        ).rejects.toThrow(RangeError);
+        await expect(store.recordOutcome(unique('missing'), outcomeFor(0, numbers))).rejects.toMatchObject({
+          code: 'operation_not_found',
+        });
+        expect((await store.get(id))?.progress.processed).toBe(0);
+      });
+    });
+
+    describe('attempts', () => {
+      it('counts attempts per number: 1, 2, 3', async () => {
+        const { id } = await created(3);
+        expect(await store.markAttempt(id, 0)).toBe(1);
+        expect(await store.markAttempt(id, 0)).toBe(2);
+        expect(await store.markAttempt(id, 2)).toBe(1);
+        expect(await store.markAttempt(id, 0)).toBe(3);
+      });
+
+      it('refuses an index outside the operation, and an operation that does not exist', async () => {
+        const { id } = await created(3);
+        await expect(store.markAttempt(id, 3)).rejects.toThrow(RangeError);
+        await expect(store.markAttempt(unique('missing'), 0)).rejects.toMatchObject({
+          code: 'operation_not_found',
+        });
+      });
+    });
+
+    describe('transitions', () => {
+      it('goes queued → running → cancelled, stamping updatedAt', async () => {
+        const { id, record } = await created(3);
+        await sleep(5);
+        const running = await store.transition(id, 'running');
+        expect(running).toMatchObject({ status: 'running' });
+        expect(Date.parse(running!.updatedAt)).toBeGreaterThan(Date.parse(record.updatedAt));
+        expect(await store.transition(id, 'cancelled')).toMatchObject({ status: 'cancelled' });
+        expect(await store.get(id)).toMatchObject({ status: 'cancelled' });
+      });
+
+      it('cancels a queued operation directly', async () => {
+        const { id } = await created(3);
+        expect(await store.transition(id, 'cancelled')).toMatchObject({ status: 'cancelled' });
+      });
+
+      it('fails an operation with its reason and drops it from the active list', async () => {
+        const { id, operation } = await created(3);
+        const error = {
+          code: 'campaign_not_found',
+          detail: 'No campaign 1002',
+          provider: { name: 'isales' },
+        };
+        const failed = await store.transition(id, 'failed', error);
+        expect(failed).toMatchObject({ status: 'failed', error });
+        expect(await store.get(id)).toEqual(failed);
+        expect(await store.activeOnAccount(operation.accountId)).toEqual([]);
+      });
+
+      it('leaves running as it is when asked to run again', async () => {
+        const { id } = await created(3);
+        const running = await store.transition(id, 'running');
+        expect(await store.transition(id, 'running')).toEqual(running);
+      });
+
+      it.each(['cancelled', 'failed', 'completed'] as const)(
+        'never moves a %s operation again',
+        async (terminal) => {
+          const { id, numbers } = await created(1);
+          if (terminal === 'completed') await store.recordOutcome(id, outcomeFor(0, numbers));
+          else await store.transition(id, terminal, { code: 'provider_auth_failed', detail: 'refused' });
+          const settled = await store.get(id);
+          expect(settled?.status).toBe(terminal);
+          for (const status of ['running', 'cancelled', 'failed'] as const) {
+            expect(await store.transition(id, status, { code: 'other', detail: 'later' })).toEqual(settled);
+          }
+          expect(await store.get(id)).toEqual(settled);
+        },
+      );
+
+      it('returns undefined for an unknown operation', async () => {
+        expect(await store.transition(unique('missing'), 'cancelled')).toBeUndefined();
+      });
+    });
+
+    describe('results', () => {
+      /** An operation of 25 numbers with outcomes for every index but 7 and 19, recorded out of order. */
+      async function withOutcomes() {
+        const { id, numbers } = await created(25, { chunkSize: 10 });
+        const indexes = numbersOf(25).map((_, i) => i);
+        const recorded = indexes.filter((i) => i !== 7 && i !== 19).reverse();
+        for (const index of recorded) await store.recordOutcome(id, outcomeFor(index, numbers));
+        const expected = recorded.sort((a, b) => a - b).map((index) => outcomeFor(index, numbers));
+        return { id, expected };
+      }
+
+      async function allPages(id: string, limit: number, outcome?: ContactOutcomeKind) {
+        const pages: NumberOutcome[][] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.results(id, { outcome, cursor, limit });
+          pages.push(page.items);
+          cursor = page.nextCursor;
+          if (pages.length > 100) throw new Error('paging does not end');
+        } while (cursor !== undefined);
+        return pages;
+      }
+
+      it('pages through the outcomes in index order, limit at a time', async () => {
+        const { id, expected } = await withOutcomes();
+        const pages = await allPages(id, 5);
+        expect(pages.map((p) => p.length)).toEqual([5, 5, 5, 5, 3]);
+        expect(pages.flat()).toEqual(expected);
+      });
+
+      it('gives no cursor on the last page, also when it is full', async () => {
+        const { id, expected } = await withOutcomes();
+        const one = await store.results(id, { limit: 23 });
+        expect(one).toEqual({ items: expected });
+        expect(Object.keys(one)).toEqual(['items']);
+        const bigger = await store.results(id, { limit: 1000 });
+        expect(bigger).toEqual({ items: expected });
+      });
+
+      it('filters by outcome, paging in index order', async () => {
+        const { id, expected } = await withOutcomes();
+        for (const kind of KINDS) {
+          const pages = await allPages(id, 2, kind);
+          expect(pages.flat()).toEqual(expected.filter((item) => item.outcome === kind));
+        }
+        const failed = (await store.results(id, { outcome: 'failed', limit: 1 })).items[0];
+        expect(failed.error).toEqual({ code: 'provider_error', detail: 'vendor said no' });
+      });
+
+      it('returns an empty page for an operation without outcomes, or unknown', async () => {
+        const { id } = await created(3);
+        expect(await store.results(id, { limit: 10 })).toEqual({ items: [] });
+        expect(await store.results(unique('missing'), { limit: 10 })).toEqual({ items: [] });
+      });
+
+      it.each(['not-a-cursor!', '', 'LTE', 'MDA', 'YWJj', 'MQ==', 'MS4w'])(
+        'refuses a cursor it did not write (%p) with validation_failed',
+        async (cursor) => {
+          const { id } = await created(3);
+          const error = await store.results(id, { cursor, limit: 10 }).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(GatewayError);
+          expect(error).toMatchObject({ code: 'validation_failed', errors: [{ field: 'cursor' }] });
+          expect((error as GatewayError).errors?.[0].message).toMatch(/\S/);
+        },
+      );
+
+      it('refuses a bad cursor even for an unknown operation', async () => {
+        await expect(store.results(unique('missing'), { cursor: '***', limit: 10 })).rejects.toMatchObject({
+          code: 'validation_failed',
+        });
+      });
+    });
+
+    describe('retention', () => {
+      it('forgets an operation after its retention, and drops it from the active list', async () => {
+        const { id, numbers, operation } = await created(3);
+        const short = newOperation({ accountId: operation.accountId });
+        await store.create(short, numbersOf(2), 300);
+        await store.markAttempt(short.id, 0);
+        await store.recordOutcome(short.id, { index: 0, phoneNumber: numbersOf(2)[0], outcome: 'deleted' });
+        expect((await store.activeOnAccount(operation.accountId)).map((o) => o.id).sort()).toEqual(
+          [id, short.id].sort(),
+        );
+        await sleep(500);
+        expect(await store.get(short.id)).toBeUndefined();
+        expect(await store.chunk(short.id, 0)).toEqual([]);
+        expect(await store.results(short.id, { limit: 10 })).toEqual({ items: [] });
+        expect(await store.recordedAmong(short.id, [0])).toEqual(new Set());
+        expect((await store.activeOnAccount(operation.accountId)).map((o) => o.id)).toEqual([id]);
+        // The long-lived one is untouched.
+        expect((await store.recordOutcome(id, outcomeFor(0, numbers))).recorded).toBe(true);
+      });
+
+      it('lets an id be used again once its operation expired', async () => {
+        const operation = newOperation();
+        await store.create(operation, numbersOf(2), 200);
+        await sleep(400);
+        const again = await store.create(operation, numbersOf(3), RETENTION_MS);
+        expect(again.progress.total).toBe(3);
+        expect(await store.chunk(operation.id, 0)).toHaveLength(3);
+      });
+    });
+
+    describe('size', () => {
+      it('creates an operation of 200,000 numbers in a few seconds', async () => {
+        const operation = newOperation({ chunkSize: 500 });
+        const numbers = numbersOf(200_000);
+        const started = performance.now();
+        const record = await store.create(operation, numbers, RETENTION_MS);
+        const ms = Math.round(performance.now() - started);
+        console.log(`OperationStore ${name}: created 200,000 numbers in ${ms} ms`);
+        expect(ms).toBeLessThan(20_000);
+        expect(record.progress.total).toBe(200_000);
+        expect(record.chunkCount).toBe(400);
+        expect(await store.chunk(operation.id, 399)).toEqual(
+          numbers.slice(199_500).map((phoneNumber, i) => ({ index: 199_500 + i, phoneNumber })),
+        );
+        expect(await store.chunk(operation.id, 200)).toHaveLength(500);
+        expect(await store.chunk(operation.id, 400)).toEqual([]);
+      }, 30_000);
+    });
+  });
+}

@@ -1,0 +1,239 @@
+import { ContactError, ContactOutcomeKind } from '@app/core';
+import {
+  NewOperation,
+  NumberOutcome,
+  OperationRecord,
+  OperationStore,
+  RecordOutcomeResult,
+  ResultsPage,
+} from '../ports/operation-store';
+import {
+  byCreation,
+  checkIndex,
+  checkNewOperation,
+  chunkCountOf,
+  isTerminal,
+  mayTransition,
+  operationExists,
+  operationNotFound,
+  OUTCOME_COUNTER,
+} from '../operations/operation-rules';
+import { checkLimit, decodeCursor, encodeCursor } from '../operations/results-cursor';
+
+type StoredOutcome = Omit<NumberOutcome, 'index'>;
+
+interface Entry {
+  record: OperationRecord;
+  numbers: readonly string[];
+  /** By index; a hole is a number without an outcome yet. */
+  outcomes: (StoredOutcome | undefined)[];
+  attempts: Map<number, number>;
+  expiresAt: number;
+}
+
+/** How often a create also drops operations nobody asked about since they expired. */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * One process only: the in-memory twin of the Redis operation store, with the same rules. Nothing
+ * here awaits between reading and writing, so each method is as atomic as its Redis script.
+ */
+export class MemoryOperationStore implements OperationStore {
+  private readonly entries = new Map<string, Entry>();
+  /** Account id → its queued and running operation ids (the Redis store's `{acct:<id>}:active`). */
+  private readonly active = new Map<string, Set<string>>();
+  private lastSweep: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.lastSweep = now();
+  }
+
+  async create(
+    operation: NewOperation,
+    phoneNumbers: string[],
+    retentionMs: number,
+  ): Promise<OperationRecord> {
+    checkNewOperation(operation, retentionMs);
+    this.sweepNowAndThen();
+    if (this.live(operation.id)) throw operationExists(operation.id);
+    const now = this.now();
+    const at = new Date(now).toISOString();
+    const record: OperationRecord = {
+      id: operation.id,
+      accountId: operation.accountId,
+      campaignId: operation.campaignId,
+      // A copy, so a caller changing its object afterwards cannot change the stored operation.
+      selection: structuredClone(operation.selection),
+      chunkSize: operation.chunkSize,
+      type: 'contacts.delete',
+      status: 'queued',
+      progress: {
+        total: phoneNumbers.length,
+        processed: 0,
+        deleted: 0,
+        notFound: 0,
+        notDeletable: 0,
+        failed: 0,
+      },
+      chunkCount: chunkCountOf(phoneNumbers.length, operation.chunkSize),
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.entries.set(operation.id, {
+      record,
+      numbers: [...phoneNumbers],
+      outcomes: new Array<StoredOutcome | undefined>(phoneNumbers.length),
+      attempts: new Map(),
+      expiresAt: now + retentionMs,
+    });
+    this.activeOf(operation.accountId).add(operation.id);
+    return structuredClone(record);
+  }
+
+  async get(id: string): Promise<OperationRecord | undefined> {
+    const entry = this.live(id);
+    return entry && structuredClone(entry.record);
+  }
+
+  async chunk(id: string, chunkIndex: number): Promise<{ index: number; phoneNumber: string }[]> {
+    const entry = this.live(id);
+    if (!entry || !Number.isSafeInteger(chunkIndex) || chunkIndex < 0) return [];
+    const first = chunkIndex * entry.record.chunkSize;
+    return entry.numbers
+      .slice(first, first + entry.record.chunkSize)
+      .map((phoneNumber, offset) => ({ index: first + offset, phoneNumber }));
+  }
+
+  async recordedAmong(id: string, indexes: number[]): Promise<Set<number>> {
+    const entry = this.live(id);
+    return new Set(entry ? indexes.filter((index) => entry.outcomes[index] !== undefined) : []);
+  }
+
+  async markAttempt(id: string, index: number): Promise<number> {
+    checkIndex(index);
+    const entry = this.existing(id);
+    checkIndex(index, entry.record.progress.total);
+    const count = (entry.attempts.get(index) ?? 0) + 1;
+    entry.attempts.set(index, count);
+    return count;
+  }
+
+  async recordOutcome(id: string, outcome: NumberOutcome): Promise<RecordOutcomeResult> {
+    checkIndex(outcome.index);
+    const entry = this.existing(id);
+    const { record } = entry;
+    checkIndex(outcome.index, record.progress.total);
+    if (entry.outcomes[outcome.index] !== undefined) {
+      return { recorded: false, operation: structuredClone(record) };
+    }
+    entry.outcomes[outcome.index] = storedOutcome(outcome);
+    record.progress.processed += 1;
+    record.progress[OUTCOME_COUNTER[outcome.outcome]] += 1;
+    record.updatedAt = new Date(this.now()).toISOString();
+    // A cancelled or failed operation keeps its status: the outcome is still a fact worth counting.
+    if (record.progress.processed === record.progress.total && !isTerminal(record.status)) {
+      record.status = 'completed';
+      this.dropActive(record);
+    }
+    return { recorded: true, operation: structuredClone(record) };
+  }
+
+  async transition(
+    id: string,
+    status: 'running' | 'cancelled' | 'failed',
+    error?: ContactError,
+  ): Promise<OperationRecord | undefined> {
+    const entry = this.live(id);
+    if (!entry) return undefined;
+    const { record } = entry;
+    if (mayTransition(record.status, status)) {
+      record.status = status;
+      record.updatedAt = new Date(this.now()).toISOString();
+      if (status === 'failed' && error) record.error = structuredClone(error);
+      if (isTerminal(status)) this.dropActive(record);
+    }
+    return structuredClone(record);
+  }
+
+  async results(
+    id: string,
+    query: { outcome?: ContactOutcomeKind; cursor?: string; limit: number },
+  ): Promise<ResultsPage> {
+    let index = decodeCursor(query.cursor);
+    checkLimit(query.limit);
+    const entry = this.live(id);
+    if (!entry) return { items: [] };
+    const items: NumberOutcome[] = [];
+    // A scan from the cursor: even 200,000 slots take about a millisecond, and need no sorted index.
+    for (; index < entry.outcomes.length; index++) {
+      const stored = entry.outcomes[index];
+      if (!stored || (query.outcome && stored.outcome !== query.outcome)) continue;
+      if (items.length === query.limit) return { items, nextCursor: encodeCursor(index) };
+      items.push({ index, ...structuredClone(stored) });
+    }
+    return { items };
+  }
+
+  async activeOnAccount(accountId: string): Promise<OperationRecord[]> {
+    const ids = this.active.get(accountId);
+    const records: OperationRecord[] = [];
+    for (const id of ids ?? []) {
+      const entry = this.live(id);
+      if (entry) records.push(structuredClone(entry.record));
+      else ids?.delete(id);
+    }
+    return records.sort(byCreation);
+  }
+
+  /** The operation unless it expired (then it is dropped: expiry is lazy, as reads find it). */
+  private live(id: string): Entry | undefined {
+    const entry = this.entries.get(id);
+    if (entry && entry.expiresAt <= this.now()) {
+      this.forget(id, entry);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Writers need the operation: writing to one that is gone is the caller's mistake to hear about. */
+  private existing(id: string): Entry {
+    const entry = this.live(id);
+    if (!entry) throw operationNotFound(id);
+    return entry;
+  }
+
+  private forget(id: string, entry: Entry): void {
+    this.entries.delete(id);
+    this.dropActive(entry.record);
+  }
+
+  private activeOf(accountId: string): Set<string> {
+    let ids = this.active.get(accountId);
+    if (!ids) {
+      ids = new Set();
+      this.active.set(accountId, ids);
+    }
+    return ids;
+  }
+
+  private dropActive(record: OperationRecord): void {
+    const ids = this.active.get(record.accountId);
+    ids?.delete(record.id);
+    if (ids?.size === 0) this.active.delete(record.accountId);
+  }
+
+  /** Lazy expiry alone would keep every operation never asked about again (and its numbers) forever. */
+  private sweepNowAndThen(): void {
+    const now = this.now();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    for (const [id, entry] of this.entries) if (entry.expiresAt <= now) this.forget(id, entry);
+  }
+}
+
+/** What is kept of an outcome: exactly the fields of the port, so results look alike in both stores. */
+function storedOutcome(outcome: NumberOutcome): StoredOutcome {
+  const stored: StoredOutcome = { phoneNumber: outcome.phoneNumber, outcome: outcome.outcome };
+  if (outcome.error) stored.error = structuredClone(outcome.error);
+  return stored;
+}

@@ -1,0 +1,69 @@
+import { ContactOutcomeKind, GatewayError } from '@app/core';
+import {
+  NewOperation,
+  OperationProgress,
+  OperationRecord,
+  OperationStatus,
+  TERMINAL_STATUSES,
+} from '../ports/operation-store';
+
+/** The progress counter each outcome kind moves, besides `processed`. */
+export const OUTCOME_COUNTER: Readonly<
+  Record<ContactOutcomeKind, Exclude<keyof OperationProgress, 'total' | 'processed'>>
+> = {
+  deleted: 'deleted',
+  not_found: 'notFound',
+  not_deletable: 'notDeletable',
+  failed: 'failed',
+};
+
+export function isTerminal(status: OperationStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/**
+ * Whether `from` may move to `to`: only a queued operation starts running, and only a queued or
+ * running one stops; a terminal operation never changes again (a late cancel must not undo a
+ * completion, a late failure must not hide a cancel).
+ */
+export function mayTransition(from: OperationStatus, to: 'running' | 'cancelled' | 'failed'): boolean {
+  if (to === 'running') return from === 'queued';
+  return from === 'queued' || from === 'running';
+}
+
+/** Oldest first (RFC 3339 UTC text sorts as time), then by id, so lists come out the same each time. */
+export function byCreation(a: OperationRecord, b: OperationRecord): number {
+  return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+}
+
+export function chunkCountOf(total: number, chunkSize: number): number {
+  return Math.ceil(total / chunkSize);
+}
+
+/**
+ * Refuses arguments no caller should send (they are programming errors, not client input, so a plain
+ * error): a chunk size that is not a positive whole number, or a retention that keeps nothing.
+ */
+export function checkNewOperation(operation: NewOperation, retentionMs: number): void {
+  if (!Number.isSafeInteger(operation.chunkSize) || operation.chunkSize < 1) {
+    throw new RangeError(`chunkSize must be a whole number ≥ 1, got ${operation.chunkSize}`);
+  }
+  if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be > 0, got ${retentionMs}`);
+}
+
+/** An index must name a number of the operation: a whole number in 0..total-1. */
+export function checkIndex(index: number, total?: number): void {
+  if (!Number.isSafeInteger(index) || index < 0 || (total !== undefined && index >= total)) {
+    const range = total === undefined ? '≥ 0' : `in 0..${total - 1}`;
+    throw new RangeError(`index must be a whole number ${range}, got ${index}`);
+  }
+}
+
+export function operationExists(id: string): Error {
+  return new Error(`Operation ${id} already exists; operation ids must be unique`);
+}
+
+/** A worker writing to an operation that is gone (expired, or never created). */
+export function operationNotFound(id: string): GatewayError {
+  return new GatewayError('operation_not_found', `Operation ${id} does not exist or has expired`);
+}
