@@ -1,4 +1,5 @@
 import { allVendorCalls, expectProblem, useHarness } from './support/harness';
+import { waitForOperation } from './support/operations';
 import { vendorCalls } from './support/sandbox';
 
 const ISALES = '/v1/accounts/cn-isales/campaigns';
@@ -115,11 +116,12 @@ describe('contacts delete on iSales', () => {
     expect(answer.body.provider.code).toBe('0200007');
   });
 
-  it('answers 501 for a list needing several calls: bulk work is not yet available', async () => {
+  it('turns a list needing several calls into an operation (see operations.e2e-spec.ts)', async () => {
     const answer = await del('1001', { phoneNumbers: ['66660001', '66660002'] });
-    expectProblem(answer, 501, 'operation_not_supported');
-    expect(answer.body.detail).toMatch(/bulk/);
-    expect(await allVendorCalls(h().sandbox)).toEqual([]);
+    expect(answer.status).toBe(202);
+    expect(answer.headers.location).toBe(`/v1/operations/${answer.body.id}`);
+    const done = await waitForOperation(h().admin, answer.body.id);
+    expect(done.progress).toMatchObject({ total: 2, deleted: 2 });
   });
 
   it.each([
@@ -254,12 +256,10 @@ describe('contacts delete on Ozonetel', () => {
     expect(await allVendorCalls(h().sandbox)).toEqual([]);
   });
 
-  it('answers 501 for a list needing several calls', async () => {
-    expectProblem(
-      await del({ phoneNumbers: ['9812345601', '+919812345602'] }),
-      501,
-      'operation_not_supported',
-    );
-    expect(await allVendorCalls(h().sandbox)).toEqual([]);
+  it('turns a list needing several calls into an operation, leading + and all', async () => {
+    const answer = await del({ phoneNumbers: ['9812345601', '+919812345602'] });
+    expect(answer.status).toBe(202);
+    const done = await waitForOperation(h().admin, answer.body.id);
+    expect(done.progress).toMatchObject({ total: 2, deleted: 1, notFound: 1 });
   });
 });

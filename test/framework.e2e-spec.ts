@@ -78,6 +78,9 @@ describe('the HTTP surface', () => {
         '/v1/accounts/{accountId}/campaigns/{campaignId}/contacts/delete',
         '/v1/accounts/{accountId}/campaigns/{campaignId}/pause',
         '/v1/accounts/{accountId}/campaigns/{campaignId}/resume',
+        '/v1/operations/{id}',
+        '/v1/operations/{id}/cancel',
+        '/v1/operations/{id}/results',
         '/v1/providers',
       ].sort(),
     );
@@ -86,6 +89,7 @@ describe('the HTTP surface', () => {
     expect(Object.keys(contacts.responses)).toEqual(
       expect.arrayContaining([
         '200',
+        '202',
         '400',
         '401',
         '403',

@@ -24,6 +24,10 @@ import { MetricsRegistry } from './metrics/metrics-registry';
 import { VendorMetrics } from './metrics/vendor-metrics';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
+import { ChunkRunner } from './operations/chunk-runner';
+import { OperationsController } from './operations/operations.controller';
+import { operationsInfrastructure } from './operations/operations-infrastructure';
+import { OperationsService } from './operations/operations.service';
 import { ProblemFilter } from './problems/problem.filter';
 import { ClientThrottlerGuard, INBOUND_POLICY } from './throttling/client-throttler.guard';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from './tokens';
@@ -38,6 +42,7 @@ export interface AppModuleOptions {
 export class AppModule {
   /** Configuration and store are built before Nest starts, so a bad file fails before any port opens. */
   static forRoot(options: AppModuleOptions): DynamicModule {
+    const operations = operationsInfrastructure(options.store, options.config);
     return {
       module: AppModule,
       imports: [
@@ -55,12 +60,14 @@ export class AppModule {
           // Shared by every replica when there is Redis; per process otherwise.
           storage: options.store.redis ? new ThrottlerStorageRedisService(options.store.redis) : undefined,
         }),
+        ...operations.imports,
       ],
       controllers: [
         AccountsController,
         CampaignsController,
         ContactsController,
         CallbacksController,
+        OperationsController,
         HealthController,
         MetricsController,
       ],
@@ -80,6 +87,9 @@ export class AppModule {
         ReplayStoredResponseFilter,
         ClientThrottlerGuard,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        OperationsService,
+        ChunkRunner,
+        ...operations.providers,
       ],
     };
   }

@@ -80,6 +80,41 @@ export class GatewaySettingsConfig {
   @Max(300_000)
   idempotencyLeaseMs?: number;
 
+  /** Numbers per chunk of a bulk operation: the unit a worker takes and a crash resumes. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  operationChunkSize?: number;
+
+  /** Chunks one replica works on at once (across operations and accounts). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  operationWorkers?: number;
+
+  /** Vendor calls one chunk keeps in flight; the account's budget still paces them. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  operationNumbersInFlight?: number;
+
+  /** How long a replica's hold on a chunk lasts without renewal: a killed replica's chunk moves on after it. */
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  operationLockMs?: number;
+
+  /** How long a number is retried through a vendor outage before it is recorded as failed. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  operationRetryForMs?: number;
+
   /** How long a completed answer is replayed for its key. */
   @IsOptional()
   @IsInt()
@@ -113,6 +148,11 @@ export interface GatewaySettings {
   operationRetentionMs: number;
   idempotencyLeaseMs: number;
   idempotencyRetentionMs: number;
+  operationChunkSize: number;
+  operationWorkers: number;
+  operationNumbersInFlight: number;
+  operationLockMs: number;
+  operationRetryForMs: number;
 }
 
 export const DEFAULT_SETTINGS: GatewaySettings = {
@@ -122,6 +162,11 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   operationRetentionMs: 7 * 24 * 3_600_000,
   idempotencyLeaseMs: 10_000,
   idempotencyRetentionMs: 24 * 3_600_000,
+  operationChunkSize: 100,
+  operationWorkers: 8,
+  operationNumbersInFlight: 4,
+  operationLockMs: 15_000,
+  operationRetryForMs: 10 * 60_000,
 };
 
 export interface ClientGrant {

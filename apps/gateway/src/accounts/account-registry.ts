@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { BaseAccountConfig, ConfigError, GatewayConfig } from '@app/config';
 import { ProviderAdapter, ProviderDescriptor, RateLimit } from '@app/core';
-import { BudgetGate, StoreBundle } from '@app/store';
+import { BudgetGate, defaultMarginMs, StoreBundle } from '@app/store';
 import { VendorMetrics } from '../metrics/vendor-metrics';
 import { PROVIDER_REGISTRY } from '../providers/provider-registry';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
@@ -10,6 +10,8 @@ export interface Account {
   readonly id: string;
   readonly descriptor: ProviderDescriptor;
   readonly rateLimit: RateLimit;
+  /** How long the gate holds each grant beyond the window (see BudgetGate). */
+  readonly marginMs: number;
   readonly adapter: ProviderAdapter;
 }
 
@@ -67,10 +69,11 @@ export class AccountRegistry implements OnApplicationShutdown {
     const rateLimit = configured
       ? { limit: configured.limit, windowMs: configured.windowMs }
       : registration.descriptor.defaultRateLimit;
+    const marginMs = configured?.marginMs ?? defaultMarginMs(rateLimit.windowMs);
     const gate = new BudgetGate(store.rateLimiter, {
       key: accountConfig.id,
       limit: rateLimit,
-      marginMs: configured?.marginMs,
+      marginMs,
       bulkShare: 1 - config.settings.interactiveShare,
     });
     const adapter = registration.createAdapter(accountConfig, {
@@ -78,6 +81,6 @@ export class AccountRegistry implements OnApplicationShutdown {
       tokenCache: store.tokenCache,
       onExchange: (exchange) => metrics.record(accountConfig.id, exchange),
     });
-    return { id: accountConfig.id, descriptor: registration.descriptor, rateLimit, adapter };
+    return { id: accountConfig.id, descriptor: registration.descriptor, rateLimit, marginMs, adapter };
   }
 }

@@ -19,6 +19,11 @@ export class AccountAccess {
     });
   }
 
+  /** Whether the client may see the account at all (operations on it, for one). */
+  canSee(client: Client, accountId: string): boolean {
+    return this.registry.get(accountId) !== undefined && grantFor(client, accountId) !== undefined;
+  }
+
   /** The account, if the client may see it and use `capability` there; else the contract's error. */
   resolve(client: Client, accountId: string, capability: Capability): Account {
     const account = this.registry.get(accountId);

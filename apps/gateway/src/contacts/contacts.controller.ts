@@ -1,5 +1,13 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import {
+  ApiAcceptedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Client } from '@app/config';
 import { ClientApi } from '../auth/client-api.decorator';
 import { CurrentClient } from '../auth/current-client.decorator';
@@ -12,6 +20,9 @@ import {
 } from '../docs/api-problems.decorator';
 import { RequestId } from '../http/request-id';
 import { DeleteContactsResult } from './contact-request';
+import { OperationDto } from '../operations/operation.dto';
+import { OperationsService, OperationView } from '../operations/operations.service';
+import { parsePrefer } from '../operations/prefer-header';
 import { ContactsService } from './contacts.service';
 import { DeleteContactsDto, DeleteContactsResultDto } from './delete-contacts.dto';
 
@@ -19,7 +30,10 @@ import { DeleteContactsDto, DeleteContactsResultDto } from './delete-contacts.dt
 @ClientApi()
 @Controller('v1/accounts/:accountId/campaigns/:campaignId/contacts')
 export class ContactsController {
-  constructor(private readonly contacts: ContactsService) {}
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly operations: OperationsService,
+  ) {}
 
   @Post('delete')
   @ApiIdempotent()
@@ -29,7 +43,27 @@ export class ContactsController {
     description:
       'By a list of numbers, or (iSales) by sessionId, customField or scheduled time. Work that needs exactly one vendor call (one number, or one iSales filter) runs within the request and answers 200. ' +
       'A number the vendor does not have is outcome `not_found`; one it refuses to delete (being called, already called, running task) is `not_deletable`. ' +
-      "A call that cannot get the vendor's rate budget within the sync wait (default 10 s) is 429 provider_rate_limited with Retry-After; nothing was sent.",
+      "A call that cannot get the vendor's rate budget within the sync wait (default 10 s) is 429 provider_rate_limited with Retry-After; nothing was sent. " +
+      'A list that needs more than one vendor call becomes an operation: 202, `Location: /v1/operations/{id}`, body `Operation`; poll it, page its results, or cancel it. ' +
+      '`Prefer: wait=N` (N up to 60) holds the answer up to N seconds and answers 200 with the result (and `operationId`) if the operation completed by then. ' +
+      '`Prefer: respond-async` always answers 202, for a single number too. `Preference-Applied` says which was honoured.',
+  })
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description: 'RFC 7240: `respond-async`, or `wait=N` (seconds, at most 60).',
+    schema: { type: 'string', example: 'wait=10' },
+  })
+  @ApiAcceptedResponse({
+    type: OperationDto,
+    description: 'The work continues as an operation.',
+    headers: {
+      Location: { description: '/v1/operations/{id}', schema: { type: 'string' } },
+      'Preference-Applied': {
+        description: 'respond-async or wait=N, when honoured',
+        schema: { type: 'string' },
+      },
+    },
   })
   @ApiParam({ name: 'accountId', example: 'cn-isales' })
   @ApiParam({ name: 'campaignId', example: '1001' })
@@ -45,6 +79,7 @@ export class ContactsController {
     'field_not_supported',
     ...VENDOR_PROBLEMS,
     'operation_not_supported',
+    'store_unavailable',
     'payload_too_large',
     'unsupported_media_type',
   )
@@ -54,7 +89,30 @@ export class ContactsController {
     @Param('campaignId') campaignId: string,
     @Body() body: DeleteContactsDto,
     @RequestId() requestId: string,
-  ): Promise<DeleteContactsResult> {
-    return this.contacts.delete(client, accountId, campaignId, body, requestId);
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DeleteContactsResult | OperationView> {
+    const preferences = parsePrefer(prefer);
+    const deletion = await this.contacts.delete(
+      client,
+      accountId,
+      campaignId,
+      body,
+      requestId,
+      preferences.respondAsync,
+    );
+    if (deletion.kind === 'done') return deletion.result;
+
+    let operation = deletion.operation;
+    void reply.header('Location', `/v1/operations/${operation.id}`);
+    if (preferences.respondAsync) {
+      void reply.header('Preference-Applied', 'respond-async');
+    } else if (preferences.waitSeconds !== undefined) {
+      void reply.header('Preference-Applied', `wait=${preferences.waitSeconds}`);
+      operation = await this.operations.waitForEnd(operation, preferences.waitSeconds);
+      if (operation.status === 'completed') return this.operations.summary(operation);
+    }
+    void reply.status(202);
+    return this.operations.view(operation);
   }
 }

@@ -1,0 +1,61 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Client } from '@app/config';
+import { ClientApi } from '../auth/client-api.decorator';
+import { CurrentClient } from '../auth/current-client.decorator';
+import {
+  ApiIdempotent,
+  ApiProblems,
+  COMMON_PROBLEMS,
+  IDEMPOTENCY_PROBLEMS,
+} from '../docs/api-problems.decorator';
+import { OperationDto, OperationResultsDto, OperationResultsQuery } from './operation.dto';
+import { OperationsService, OperationView } from './operations.service';
+
+@ApiTags('operations')
+@ApiParam({ name: 'id', description: 'The operation id from the 202 answer (Location).' })
+@ClientApi()
+@Controller('v1/operations/:id')
+export class OperationsController {
+  constructor(private readonly operations: OperationsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Progress of a bulk operation',
+    description: 'Visible only to clients granted its account.',
+  })
+  @ApiOkResponse({ type: OperationDto })
+  @ApiProblems(...COMMON_PROBLEMS, 'operation_not_found', 'store_unavailable')
+  async get(@CurrentClient() client: Client, @Param('id') id: string): Promise<OperationView> {
+    return this.operations.view(await this.operations.find(client, id));
+  }
+
+  @Get('results')
+  @ApiOperation({
+    summary: "Each number's outcome, in the order given",
+    description: 'Cursor paging: pass `nextCursor` as `cursor` until it is null. `outcome` keeps one kind.',
+  })
+  @ApiOkResponse({ type: OperationResultsDto })
+  @ApiProblems(...COMMON_PROBLEMS, 'validation_failed', 'operation_not_found', 'store_unavailable')
+  async results(
+    @CurrentClient() client: Client,
+    @Param('id') id: string,
+    @Query() query: OperationResultsQuery,
+  ) {
+    return this.operations.results(client, id, query);
+  }
+
+  @Post('cancel')
+  @HttpCode(200)
+  @ApiIdempotent()
+  @ApiOperation({
+    summary: 'Stop a bulk operation',
+    description:
+      'Sending stops at once: calls already at the vendor finish and are recorded; numbers not yet sent stay untouched. Cancelling an ended operation changes nothing and answers it as it is.',
+  })
+  @ApiOkResponse({ type: OperationDto })
+  @ApiProblems(...COMMON_PROBLEMS, ...IDEMPOTENCY_PROBLEMS, 'forbidden', 'operation_not_found')
+  async cancel(@CurrentClient() client: Client, @Param('id') id: string): Promise<OperationView> {
+    return this.operations.view(await this.operations.cancel(client, id));
+  }
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import { Client, GatewayConfig } from '@app/config';
+import { ContactOutcome, ContactOutcomeKind, GatewayError } from '@app/core';
+import { OperationRecord, StoreBundle, TERMINAL_STATUSES } from '@app/store';
+import { Account, AccountRegistry } from '../accounts/account-registry';
+import { AccountAccess } from '../auth/account-access';
+import { DeleteContactsResult } from '../contacts/contact-request';
+import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
+import { OPERATION_QUEUE, OperationQueue } from './operation-queue';
+
+export interface OperationView {
+  id: string;
+  accountId: string;
+  campaignId: string;
+  type: 'contacts.delete';
+  status: OperationRecord['status'];
+  progress: OperationRecord['progress'];
+  createdAt: string;
+  updatedAt: string;
+  estimatedCompletionAt: string | null;
+  error?: OperationRecord['error'];
+}
+
+const WAIT_POLL_MS = 200;
+const RESULTS_PAGE = 1000;
+
+/** Bulk operations: start them, show them to the clients that may see their account, cancel them. */
+@Injectable()
+export class OperationsService {
+  constructor(
+    @Inject(STORE_BUNDLE) private readonly store: StoreBundle,
+    @Inject(OPERATION_QUEUE) private readonly queue: OperationQueue,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly access: AccountAccess,
+    private readonly registry: AccountRegistry,
+  ) {}
+
+  /** Stores the numbers and queues the first chunk; the chunks chain from there. */
+  async start(
+    account: Account,
+    campaignId: string,
+    phoneNumbers: string[],
+    selection: Record<string, unknown>,
+  ): Promise<OperationRecord> {
+    const { settings } = this.config;
+    const operation = await this.store.operations.create(
+      {
+        id: randomUUID(),
+        accountId: account.id,
+        campaignId,
+        selection,
+        chunkSize: settings.operationChunkSize,
+      },
+      phoneNumbers,
+      settings.operationRetentionMs,
+    );
+    await this.queue.enqueueChunk(operation.id, 0);
+    return operation;
+  }
+
+  /** Polls until the operation ends or `seconds` pass (Prefer: wait). */
+  async waitForEnd(operation: OperationRecord, seconds: number): Promise<OperationRecord> {
+    const deadline = Date.now() + seconds * 1000;
+    let current = operation;
+    while (!isTerminal(current) && Date.now() < deadline) {
+      await sleep(Math.min(WAIT_POLL_MS, Math.max(1, deadline - Date.now())));
+      current = (await this.store.operations.get(operation.id)) ?? current;
+    }
+    return current;
+  }
+
+  /** The operation if this client may see its account; "not found" otherwise, so ids do not leak. */
+  async find(client: Client, id: string): Promise<OperationRecord> {
+    const operation = /^[0-9a-f-]{36}$/.test(id) ? await this.store.operations.get(id) : undefined;
+    if (!operation || !this.access.canSee(client, operation.accountId)) {
+      throw new GatewayError('operation_not_found', `No operation "${id}" is available to this client`);
+    }
+    return operation;
+  }
+
+  async cancel(client: Client, id: string): Promise<OperationRecord> {
+    const operation = await this.find(client, id);
+    this.access.resolve(client, operation.accountId, 'contacts.delete');
+    return (await this.store.operations.transition(id, 'cancelled')) ?? operation;
+  }
+
+  async results(
+    client: Client,
+    id: string,
+    query: { outcome?: ContactOutcomeKind; cursor?: string; limit?: number },
+  ) {
+    await this.find(client, id);
+    const page = await this.store.operations.results(id, {
+      outcome: query.outcome,
+      cursor: query.cursor || undefined,
+      limit: query.limit ?? 100,
+    });
+    return { items: page.items.map(toContactOutcome), nextCursor: page.nextCursor ?? null };
+  }
+
+  /** The answer a synchronous delete would have given, for an operation that completed in time. */
+  async summary(operation: OperationRecord): Promise<DeleteContactsResult> {
+    const results: ContactOutcome[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.operations.results(operation.id, { cursor, limit: RESULTS_PAGE });
+      results.push(...page.items.map(toContactOutcome));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const { total, deleted, notFound, notDeletable, failed } = operation.progress;
+    return { operationId: operation.id, requested: total, deleted, notFound, notDeletable, failed, results };
+  }
+
+  async view(operation: OperationRecord): Promise<OperationView> {
+    const { id, accountId, campaignId, type, status, progress, createdAt, updatedAt, error } = operation;
+    return {
+      id,
+      accountId,
+      campaignId,
+      type,
+      status,
+      progress,
+      createdAt,
+      updatedAt,
+      estimatedCompletionAt: await this.estimateCompletion(operation),
+      ...(error ? { error } : {}),
+    };
+  }
+
+  /**
+   * Operations on one account take turns at the bulk share of its budget, so this one is done once it
+   * has had its own remaining numbers' worth of turns: every active operation on the account spends
+   * at most as many calls as this one still needs.
+   */
+  private async estimateCompletion(operation: OperationRecord): Promise<string | null> {
+    const account = this.registry.get(operation.accountId);
+    if (isTerminal(operation) || !account) return null;
+    const remaining = operation.progress.total - operation.progress.processed;
+    const active = await this.store.operations.activeOnAccount(operation.accountId);
+    const others = active.filter((o) => o.id !== operation.id);
+    const calls =
+      remaining +
+      others.reduce((sum, o) => sum + Math.min(remaining, o.progress.total - o.progress.processed), 0);
+    const perWindow = Math.max(
+      1,
+      Math.floor(account.rateLimit.limit * (1 - this.config.settings.interactiveShare)),
+    );
+    const windowMs = account.rateLimit.windowMs + account.marginMs;
+    return new Date(Date.now() + Math.ceil(calls / perWindow) * windowMs).toISOString();
+  }
+}
+
+export function isTerminal(operation: OperationRecord): boolean {
+  return TERMINAL_STATUSES.includes(operation.status);
+}
+
+function toContactOutcome({
+  phoneNumber,
+  outcome,
+  error,
+}: {
+  phoneNumber: string;
+  outcome: ContactOutcomeKind;
+  error?: ContactOutcome['error'];
+}): ContactOutcome {
+  return { phoneNumber, outcome, ...(error ? { error } : {}) };
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { createRedisStore, waitForRedis } from '@app/store';
+import { startTestGateway, testConfig, TestGateway } from './support/gateway';
+import { freePort, GatewayProcess, startGatewayProcess, writeConfigFile } from './support/gateway-process';
+import { ApiClient } from './support/http';
+import { KEYS } from './support/keys';
+import { allResults, numberRange, seedOzonetelNumbers, waitForOperation } from './support/operations';
+import { startTestRedis, TestRedis } from './support/redis';
+import { startTestSandbox, TestSandbox, vendorCalls } from './support/sandbox';
+import { maxInAnyWindow } from './support/windows';
+
+/** A scaled-down Ozonetel budget; a 4 s window keeps the 100 ms grant margin at 2.5 %. */
+const BUDGET = { limit: 100, windowMs: 4000 };
+/** The default: a fifth of every window stays free for interactive calls. */
+const INTERACTIVE_SHARE = 0.2;
+const BULK_PER_WINDOW = Math.floor(BUDGET.limit * (1 - INTERACTIVE_SHARE));
+
+/**
+ * The least time N numbers can take at the bulk share of the budget: the first window's worth at once,
+ * then one window for each further window's worth.
+ */
+const theoreticalMinimumMs = (numbers: number) =>
+  (Math.ceil(numbers / BULK_PER_WINDOW) - 1) * BUDGET.windowMs;
+
+function settings(extra: object = {}) {
+  return {
+    syncWaitMs: 30_000,
+    interactiveShare: INTERACTIVE_SHARE,
+    operationChunkSize: 25,
+    operationLockMs: 3000,
+    ...extra,
+  };
+}
+
+async function bulkDelete(api: ApiClient, numbers: string[]) {
+  const answer = await api.post('/v1/accounts/in-ozonetel/campaigns/Renewals_Q4/contacts/delete', {
+    body: { phoneNumbers: numbers },
+  });
+  if (answer.status !== 202) throw new Error(`expected 202, got ${answer.status}: ${answer.text}`);
+  return answer.body.id as string;
+}
+
+/** Runs a 500-number delete and checks counts, the vendor's windows and the time it took. */
+async function expectEfficientRun(api: ApiClient, sandbox: TestSandbox) {
+  const numbers = numberRange(9_600_000_000, 500);
+  await seedOzonetelNumbers(sandbox, numbers.slice(0, 480)); // the last 20 are not there
+  const started = Date.now();
+  const id = await bulkDelete(api, numbers);
+  const done = await waitForOperation(api, id, 120_000);
+  const elapsed = Date.parse(done.updatedAt) - started;
+
+  expect(done).toMatchObject({
+    status: 'completed',
+    progress: { total: 500, processed: 500, deleted: 480, notFound: 20, failed: 0 },
+  });
+  const calls = (await vendorCalls(sandbox.ozonetel)).filter((c) => c.path === '/ca_apis/deleteCampaignData');
+  expect(calls).toHaveLength(500);
+  expect(calls.filter((c) => c.rateLimited)).toEqual([]);
+  expect(
+    maxInAnyWindow(
+      calls.map((c) => c.at),
+      BUDGET.windowMs,
+    ),
+  ).toBeLessThanOrEqual(BUDGET.limit);
+  const minimum = theoreticalMinimumMs(500);
+  expect(elapsed).toBeGreaterThanOrEqual(minimum);
+  expect(elapsed / minimum).toBeLessThanOrEqual(1.05);
+  return { elapsed, minimum };
+}
+
+describe('bulk operations on real Redis: budget efficiency, replicas, and a replica killed mid-chunk', () => {
+  let redis: TestRedis;
+  let sandbox: TestSandbox;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    sandbox = await startTestSandbox();
+  });
+  beforeEach(async () => {
+    await sandbox.ozonetel.post('/__sandbox/reset');
+    await sandbox.ozonetel.put('/__sandbox/rate-limit', { body: BUDGET });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    await redis.stop();
+  });
+
+  it('one replica: 500 numbers within 5 % of the theoretical minimum, never over the vendor limit', async () => {
+    const store = createRedisStore(redis.url, { keyPrefix: `ops1:${randomUUID()}:` });
+    expect(await waitForRedis(store, 5000)).toBe(true);
+    const gateway: TestGateway = await startTestGateway(
+      testConfig(sandbox, { patch: { 'in-ozonetel': { rateLimit: BUDGET } }, settings: settings() }),
+      store,
+    );
+    try {
+      const { elapsed, minimum } = await expectEfficientRun(gateway.as(KEYS.admin), sandbox);
+      console.log(`1 replica: 500 numbers in ${elapsed} ms, theoretical minimum ${minimum} ms`);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  describe('three replicas', () => {
+    let replicas: GatewayProcess[] = [];
+    const prefix = `ops3:${randomUUID()}:`;
+
+    beforeAll(async () => {
+      const configFile = writeConfigFile(
+        testConfig(sandbox, { patch: { 'in-ozonetel': { rateLimit: BUDGET } }, settings: settings() }),
+      );
+      replicas = await Promise.all(
+        [0, 1, 2].map(async () =>
+          startGatewayProcess({
+            PORT: String(await freePort()),
+            GATEWAY_CONFIG: configFile,
+            REDIS_URL: redis.url,
+            REDIS_KEY_PREFIX: prefix,
+            LOG_LEVEL: 'warn',
+          }),
+        ),
+      );
+      // Connections and lazy code paths warm, as in a running deployment.
+      for (const replica of replicas)
+        await replica.as(KEYS.admin).post('/v1/accounts/cn-isales/campaigns/1002/pause');
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all(replicas.map((replica) => replica.stop()));
+    });
+
+    it('500 numbers within 5 % of the theoretical minimum, never over the vendor limit', async () => {
+      const { elapsed, minimum } = await expectEfficientRun(replicas[0].as(KEYS.admin), sandbox);
+      console.log(`3 replicas: 500 numbers in ${elapsed} ms, theoretical minimum ${minimum} ms`);
+    });
+
+    it('finishes on the others when the replica running a chunk is killed: one outcome per number, each sent at most twice', async () => {
+      const numbers = numberRange(9_610_000_000, 200);
+      await seedOzonetelNumbers(sandbox, numbers);
+      const api = replicas[1].as(KEYS.admin);
+      const id = await bulkDelete(api, numbers);
+
+      // Find the replica holding the running chunk (BullMQ records the worker's name, host:pid).
+      const queue = new Queue('operations', { connection: { url: redis.url }, prefix: `${prefix}{bull}` });
+      let holder: GatewayProcess | undefined;
+      try {
+        for (let i = 0; i < 100 && !holder; i++) {
+          const [active] = await queue.getActive();
+          const pid = Number(active?.processedBy?.split(':').pop());
+          holder = replicas.find((replica) => replica.child.pid === pid);
+          if (!holder) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      } finally {
+        await queue.close();
+      }
+      expect(holder).toBeDefined();
+      // Let it get well into its chunk, then kill it without warning.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder!.stop('SIGKILL');
+      const survivor = replicas.find((replica) => replica !== holder)!.as(KEYS.admin);
+
+      const done = await waitForOperation(survivor, id, 120_000);
+      expect(done).toMatchObject({
+        status: 'completed',
+        progress: { total: 200, processed: 200, failed: 0 },
+      });
+      expect(done.progress.deleted + done.progress.notFound).toBe(200);
+      const results = await allResults(survivor, id);
+      expect(results.map((r) => r.phoneNumber)).toEqual(numbers);
+
+      const sent = new Map<string, number>();
+      for (const call of await vendorCalls(sandbox.ozonetel)) {
+        if (call.path === '/ca_apis/deleteCampaignData')
+          sent.set(call.body.phoneNumber, (sent.get(call.body.phoneNumber) ?? 0) + 1);
+      }
+      expect(Math.max(...sent.values())).toBeLessThanOrEqual(2);
+      expect(sent.size).toBe(200);
+      // A number sent again after the crash that the vendor no longer had was deleted by the first send.
+      const state = (await sandbox.ozonetel.get('/__sandbox/state')).body;
+      expect(state.campaigns.find((c: { name: string }) => c.name === 'Renewals_Q4').numbers).toEqual([]);
+      expect(done.progress.deleted).toBe(200);
+    });
+  });
+});
