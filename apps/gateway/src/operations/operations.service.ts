@@ -132,7 +132,7 @@ export class OperationsService {
   /**
    * Operations on one account take turns at the bulk share of its budget, so this one is done once it
    * has had its own remaining numbers' worth of turns: every active operation on the account spends
-   * at most as many calls as this one still needs.
+   * at most as many calls as this one still needs. An estimate: it assumes the window is free now.
    */
   private async estimateCompletion(operation: OperationRecord): Promise<string | null> {
     const account = this.registry.get(operation.accountId);
@@ -148,7 +148,8 @@ export class OperationsService {
       Math.floor(account.rateLimit.limit * (1 - this.config.settings.interactiveShare)),
     );
     const windowMs = account.rateLimit.windowMs + account.marginMs;
-    return new Date(Date.now() + Math.ceil(calls / perWindow) * windowMs).toISOString();
+    // The first window's worth can go at once; each further one waits a window.
+    return new Date(Date.now() + (Math.ceil(calls / perWindow) - 1) * windowMs).toISOString();
   }
 }
 
