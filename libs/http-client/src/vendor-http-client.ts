@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
+import CircuitBreaker from 'opossum';
 import { Agent, Dispatcher, request } from 'undici';
 import { GatewayError } from '@app/core';
 import { classifyTransportError } from './transport-errors';
@@ -16,6 +17,34 @@ export interface VendorHttpClientOptions {
   maxResponseBytes?: number;
   /** Told about every exchange, for logs and metrics. */
   onExchange?: (exchange: VendorExchange) => void;
+  circuit?: CircuitOptions;
+}
+
+/**
+ * When the vendor keeps failing (no connection, timeouts, 5xx), later calls fail at once for
+ * `resetMs` instead of each waiting out a timeout; then one call probes whether it is back.
+ */
+export interface CircuitOptions {
+  /** Share of failed calls (0..100) in the rolling window that opens the circuit. */
+  failurePercentage: number;
+  /** Fewest calls in the window before the share is judged. */
+  minimumCalls: number;
+  rollingWindowMs: number;
+  resetMs: number;
+}
+
+export const DEFAULT_CIRCUIT: CircuitOptions = {
+  failurePercentage: 50,
+  minimumCalls: 10,
+  rollingWindowMs: 10_000,
+  resetMs: 10_000,
+};
+
+/** A 5xx answer, thrown inside the breaker so it counts as a failure, then handed back as the answer. */
+class ServerFailure extends Error {
+  constructor(readonly response: VendorResponse) {
+    super(`HTTP ${response.status}`);
+  }
 }
 
 export interface VendorRequest {
@@ -53,6 +82,8 @@ export class VendorHttpClient {
   private readonly agent: Dispatcher;
   private readonly origin: URL;
   private readonly basePath: string;
+  private readonly circuit: CircuitBreaker<[VendorRequest], VendorResponse>;
+  private readonly resetMs: number;
 
   constructor(private readonly options: VendorHttpClientOptions) {
     this.origin = new URL(options.baseUrl);
@@ -68,6 +99,24 @@ export class VendorHttpClient {
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4000,
     });
+    const circuit = { ...DEFAULT_CIRCUIT, ...options.circuit };
+    this.resetMs = circuit.resetMs;
+    this.circuit = new CircuitBreaker(
+      async (req: VendorRequest) => {
+        const res = await this.exchange(req);
+        if (res.status >= 500) throw new ServerFailure(res);
+        return res;
+      },
+      {
+        timeout: false, // our own timeouts apply; the breaker only counts
+        errorThresholdPercentage: circuit.failurePercentage,
+        volumeThreshold: circuit.minimumCalls,
+        rollingCountTimeout: circuit.rollingWindowMs,
+        resetTimeout: circuit.resetMs,
+        // Only the vendor being unreachable, slow or broken counts, never what it said about a request.
+        errorFilter: (error: unknown) => !(error instanceof ServerFailure || isTransportFailure(error)),
+      },
+    );
   }
 
   /** The `Host` value the client sends, which request signing must cover. */
@@ -81,6 +130,32 @@ export class VendorHttpClient {
   }
 
   async send(req: VendorRequest): Promise<VendorResponse> {
+    try {
+      return await this.circuit.fire(req);
+    } catch (error) {
+      if (error instanceof ServerFailure) return error.response;
+      if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
+        this.record({
+          method: req.method,
+          path: this.fullPath(req.path),
+          started: performance.now(),
+          errorCode: 'CIRCUIT_OPEN',
+        });
+        throw new GatewayError(
+          'provider_unavailable',
+          `${this.options.providerName} has been failing; calls are held back for a few seconds (circuit open); nothing was sent`,
+          {
+            provider: { name: this.options.providerName },
+            notProcessed: true,
+            retryAfterSeconds: Math.ceil(this.resetMs / 1000),
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async exchange(req: VendorRequest): Promise<VendorResponse> {
     const started = performance.now();
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
@@ -107,6 +182,7 @@ export class VendorHttpClient {
   }
 
   async close(): Promise<void> {
+    this.circuit.shutdown();
     await this.agent.close();
   }
 
@@ -149,4 +225,11 @@ export class VendorHttpClient {
       errorCode: e.errorCode,
     });
   }
+}
+
+function isTransportFailure(error: unknown): boolean {
+  return (
+    error instanceof GatewayError &&
+    (error.code === 'provider_unavailable' || error.code === 'provider_timeout')
+  );
 }
