@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { testConfig } from './support/gateway';
-import { freePort, GatewayProcess, startGatewayProcess, writeConfigFile } from './support/gateway-process';
+import { GatewayProcess, startReplicas, writeConfigFile } from './support/gateway-process';
 import { expectProblem } from './support/harness';
 import { KEYS } from './support/keys';
 import { startTestRedis, TestRedis } from './support/redis';
-import { startTestSandbox, TestSandbox, vendorCalls } from './support/sandbox';
-import { maxInAnyWindow } from './support/windows';
+import { numberRange, seedOzonetelNumbers } from './support/operations';
+import { ozonetelDeleteCalls, startTestSandbox, TestSandbox, vendorCalls } from './support/sandbox';
+import { expectWithinBudget } from './support/windows';
 
 /** A scaled-down Ozonetel budget: the same shape as 100 per minute, faster to exhaust. */
 const BUDGET = { limit: 10, windowMs: 2000 };
@@ -34,17 +35,11 @@ describe('three gateway replicas on one Redis', () => {
     });
     const configFile = writeConfigFile(config);
     const prefix = `replicas:${randomUUID()}:`;
-    replicas = await Promise.all(
-      [0, 1, 2].map(async () =>
-        startGatewayProcess({
-          PORT: String(await freePort()),
-          GATEWAY_CONFIG: configFile,
-          REDIS_URL: redis.url,
-          REDIS_KEY_PREFIX: prefix,
-          LOG_LEVEL: 'warn',
-        }),
-      ),
-    );
+    replicas = await startReplicas(3, {
+      GATEWAY_CONFIG: configFile,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: prefix,
+    });
     // A replica's first vendor call pays for connection set-up and lazy loading; keep that out of the
     // timing tests, as a long-running deployment would.
     for (const replica of replicas) {
@@ -68,12 +63,8 @@ describe('three gateway replicas on one Redis', () => {
 
   /** Gives the sandbox's Renewals_Q4 campaign `count` numbers, 9900000000 upwards. */
   async function seedNumbers(count: number): Promise<string[]> {
-    const numbers = Array.from({ length: count }, (_, i) => String(9_900_000_000 + i));
-    const state = (await sandbox.ozonetel.get('/__sandbox/state')).body;
-    state.campaigns.find((c: { name: string }) => c.name === 'Renewals_Q4').numbers = numbers.map(
-      (phoneNumber) => ({ phoneNumber }),
-    );
-    await sandbox.ozonetel.put('/__sandbox/state', { body: state });
+    const numbers = numberRange(9_900_000_000, count);
+    await seedOzonetelNumbers(sandbox, numbers);
     return numbers;
   }
 
@@ -91,17 +82,9 @@ describe('three gateway replicas on one Redis', () => {
 
     expect(answers.map((a) => a.status)).toEqual(numbers.map(() => 200));
     expect(answers.every((a) => a.body.deleted === 1)).toBe(true);
-    const calls = (await vendorCalls(sandbox.ozonetel)).filter(
-      (c) => c.path === '/ca_apis/deleteCampaignData',
-    );
+    const calls = await ozonetelDeleteCalls(sandbox);
     expect(calls).toHaveLength(36);
-    expect(calls.filter((c) => c.rateLimited)).toEqual([]);
-    expect(
-      maxInAnyWindow(
-        calls.map((c) => c.at),
-        BUDGET.windowMs,
-      ),
-    ).toBeLessThanOrEqual(BUDGET.limit);
+    expectWithinBudget(calls, BUDGET);
     // 36 calls at 10 per 2 s need at least three full windows after the first batch.
     expect(elapsed).toBeGreaterThanOrEqual(3 * BUDGET.windowMs);
   });
@@ -116,9 +99,7 @@ describe('three gateway replicas on one Redis', () => {
       Array.from({ length: 50 }, (_, i) => deleteVia(replicas[i % 3], number, { 'idempotency-key': key })),
     );
 
-    const calls = (await vendorCalls(sandbox.ozonetel)).filter(
-      (c) => c.path === '/ca_apis/deleteCampaignData',
-    );
+    const calls = await ozonetelDeleteCalls(sandbox);
     expect(calls).toHaveLength(1);
     const ok = answers.filter((a) => a.status === 200);
     const busy = answers.filter((a) => a.status === 409);

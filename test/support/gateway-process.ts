@@ -81,3 +81,15 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** `count` gateway processes on one Redis and one configuration, started together. */
+export async function startReplicas(
+  count: number,
+  env: { GATEWAY_CONFIG: string; REDIS_URL: string; REDIS_KEY_PREFIX: string },
+): Promise<GatewayProcess[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () =>
+      startGatewayProcess({ PORT: String(await freePort()), LOG_LEVEL: 'warn', ...env }),
+    ),
+  );
+}

@@ -46,3 +46,8 @@ export async function vendorCalls(vendor: ApiClient): Promise<VendorCall[]> {
 export async function resetSandbox(sandbox: TestSandbox): Promise<void> {
   await Promise.all([sandbox.isales.post('/__sandbox/reset'), sandbox.ozonetel.post('/__sandbox/reset')]);
 }
+
+/** The deleteCampaignData calls Ozonetel received, in arrival order. */
+export async function ozonetelDeleteCalls(sandbox: TestSandbox): Promise<VendorCall[]> {
+  return (await vendorCalls(sandbox.ozonetel)).filter((c) => c.path === '/ca_apis/deleteCampaignData');
+}

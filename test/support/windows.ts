@@ -12,3 +12,17 @@ export function maxInAnyWindow(times: number[], windowMs: number): number {
   }
   return max;
 }
+
+/** What the vendor saw stayed within its budget: nothing refused for the limit, no window over it. */
+export function expectWithinBudget(
+  calls: { at: number; rateLimited: boolean }[],
+  budget: { limit: number; windowMs: number },
+): void {
+  expect(calls.filter((c) => c.rateLimited)).toEqual([]);
+  expect(
+    maxInAnyWindow(
+      calls.map((c) => c.at),
+      budget.windowMs,
+    ),
+  ).toBeLessThanOrEqual(budget.limit);
+}
