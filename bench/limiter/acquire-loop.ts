@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimit } from '@app/core';
 import type { RateLimiter } from '@app/store';
-import { epochMs, LatencySummary, summarize } from './stats';
+import { epochMs, LatencySummary, summarize } from '../shared/stats';
 
 /** One run of the loop; the same shape travels to worker processes over IPC. */
 export interface LoopJob {

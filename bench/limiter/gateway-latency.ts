@@ -5,7 +5,7 @@ import { ApiAnswer, client } from '../../test/support/http';
 import { KEYS } from '../../test/support/keys';
 import { startTestSandbox } from '../../test/support/sandbox';
 import { createGuardsOffStore } from './guards-off-store';
-import { LatencySummary, summarize } from './stats';
+import { LatencySummary, summarize } from '../shared/stats';
 
 const PATH = '/v1/accounts/in-ozonetel/campaigns/Renewals_Q4/contacts/delete';
 /** Deleted by the first request; every later one is Ozonetel's "No Record Found", for both gateways. */

@@ -11,13 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { RateLimit } from '@app/core';
 import { createRedisStore, StoreBundle, waitForRedis } from '@app/store';
 import { startTestRedis } from '../../test/support/redis';
+import { machineFacts } from '../shared/machine';
+import { deleteKeys } from '../shared/redis-keys';
 import { acquireLoop, LoopResult } from './acquire-loop';
 import { measureGatewayLatency } from './gateway-latency';
-import { machineFacts } from './machine';
 import { render } from './render';
 import { checkWindow } from './window-check';
 import { WorkerPool } from './worker-pool';
@@ -131,14 +131,6 @@ async function main(): Promise<void> {
 /** Throughput runs record no grant times; keep the empty array out of the JSON. */
 function withoutTimes({ grantTimes: _grantTimes, ...rest }: LoopResult): Omit<LoopResult, 'grantTimes'> {
   return rest;
-}
-
-/** Our keys: the store's own, and the throttler's, which wraps the prefixed key in a hash tag. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  for (const match of [`${prefix}*`, `{${prefix}*`]) {
-    const stream = redis.scanStream({ match, count: 1000 }) as AsyncIterable<string[]>;
-    for await (const keys of stream) if (keys.length > 0) await redis.del(...keys);
-  }
 }
 
 main().catch((error: unknown) => {

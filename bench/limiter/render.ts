@@ -1,5 +1,5 @@
 import type { BenchResults } from './main';
-import { Cell, table } from './table';
+import { Cell, table } from '../shared/table';
 
 type LoopFigures = BenchResults['limiter']['serial'];
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RedisKeyspace } from '@app/store';
 import { observeGrants } from './grant-observer';
-import { maxInWindow } from './stats';
+import { maxInWindow } from '../shared/stats';
 import type { WorkerPool } from './worker-pool';
 
 export interface WindowCheckOptions {

@@ -35,3 +35,10 @@ export function maxInWindow(times: readonly number[], windowMs: number): number 
   }
   return max;
 }
+
+/** The middle sample (nearest rank): for 3 runs, the second fastest. */
+export const median = (samples: readonly number[]): number =>
+  percentile(
+    [...samples].sort((a, b) => a - b),
+    50,
+  );

@@ -1,0 +1,138 @@
+import { Cell, table } from '../shared/table';
+import { BULK_PER_WINDOW, INTERACTIVE_SHARE, TINY_BUDGET } from './configs';
+import type { BenchResults } from './main';
+
+const MIB = 1024 * 1024;
+const mib = (bytes: number) => bytes / MIB;
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The figures as the text tables printed to stdout. */
+export function render(results: BenchResults): string {
+  const { machine: m, accept, completed, efficiency } = results;
+  const body = accept.runs[0].bodyBytes;
+  const med = accept.medians;
+  return [
+    `Machine: ${m.cpus} × ${m.cpuModel}; ${m.os}; Node ${m.node}; ` +
+      `Redis ${m.redisVersion} (${m.redis}); ${m.date}`,
+    '',
+    table(
+      `1. Accepting ${count(accept.numbers)} numbers (body ${count(body)} bytes, ` +
+        `${(body / accept.numbers).toFixed(1)} per number): one gateway process on Redis, ` +
+        `account budget ${TINY_BUDGET.limit} call per ${TINY_BUDGET.windowMs / 3_600_000} h; ` +
+        `RSS sampled every ${accept.sampleEveryMs} ms; peak = the higher of VmHWM and the samples`,
+      [
+        'run',
+        '202 after ms',
+        'RSS before MiB',
+        'peak RSS MiB',
+        'peak - before MiB',
+        'Redis used_memory + MiB',
+        'operation keys MiB',
+      ],
+      [
+        ...accept.runs.map((r, i): Cell[] => [
+          String(i + 1),
+          r.acceptMs,
+          mib(r.rssBeforeBytes),
+          mib(r.peakRssBytes),
+          mib(r.peakRssBytes - r.rssBeforeBytes),
+          mib(r.redisUsedAfterBytes - r.redisUsedBeforeBytes),
+          mib(r.footprint.keysBytes),
+        ]),
+        [
+          'median',
+          med.acceptMs,
+          mib(med.rssBeforeBytes),
+          mib(med.peakRssBytes),
+          mib(med.peakAboveBaselineBytes),
+          mib(med.redisUsedDeltaBytes),
+          mib(med.operationKeysBytes),
+        ],
+      ],
+    ),
+    table(
+      `2. ${count(completed.numbers)} numbers run to the end at an open budget, ` +
+        `then what Redis keeps of the operation`,
+      ['figure', 'value'],
+      [
+        ['run time, creation to completion', `${count(completed.runMs)} ms`],
+        ['numbers per second', Math.round(completed.numbers / (completed.runMs / 1000))],
+        [
+          'outcomes: deleted / not found / failed',
+          `${count(completed.progress.deleted)} / ${count(completed.progress.notFound)} / ` +
+            `${count(completed.progress.failed)}`,
+        ],
+        [
+          'Redis used_memory, before the 202 to completion',
+          bytesAndPerNumber(
+            completed.redisUsedAfterBytes - completed.redisUsedBeforeBytes,
+            completed.numbers,
+          ),
+        ],
+        [
+          'operation keys (MEMORY USAGE)',
+          bytesAndPerNumber(completed.footprint.keysBytes, completed.numbers),
+        ],
+        [
+          `BullMQ chunk jobs kept (${completed.footprint.chunkJobs})`,
+          bytesAndPerNumber(completed.footprint.chunkJobsBytes, completed.numbers),
+        ],
+      ],
+    ),
+    table(
+      "2b. The operation's keys by part: right after the 202 (1, run 1) and once completed (2)",
+      ['key', 'accepted: bytes', 'per number', 'completed: bytes', 'per number'],
+      keyRows(accept.runs[0].footprint.keys, accept.numbers, completed.footprint.keys, completed.numbers),
+    ),
+    table(
+      `3. Budget efficiency: ${efficiency.runs[0].numbers} numbers at ` +
+        `${efficiency.budget.limit} per ${efficiency.budget.windowMs} ms, interactive share ` +
+        `${INTERACTIVE_SHARE} (bulk ${BULK_PER_WINDOW} per window); elapsed = creation to completion`,
+      [
+        'replicas',
+        'elapsed ms',
+        'minimum ms',
+        'elapsed / minimum',
+        'vendor calls',
+        `most in any ${efficiency.budget.windowMs} ms`,
+        'vendor 429s',
+        'chunks per replica',
+      ],
+      efficiency.runs.map((r) => [
+        r.replicas,
+        r.elapsedMs,
+        r.theoreticalMinimumMs,
+        r.ratio,
+        r.vendorCalls,
+        r.maxInAnyWindow,
+        r.vendor429s,
+        r.chunksPerReplica.join(' / '),
+      ]),
+    ),
+  ].join('\n');
+}
+
+function bytesAndPerNumber(bytes: number, numbers: number): string {
+  return `${mib(bytes).toFixed(2)} MiB (${(bytes / numbers).toFixed(1)} bytes per number)`;
+}
+
+/** One row per key part seen in either footprint, with bytes and bytes per number. */
+function keyRows(
+  accepted: Record<string, number>,
+  acceptedNumbers: number,
+  done: Record<string, number>,
+  doneNumbers: number,
+): Cell[][] {
+  const parts = [...new Set([...Object.keys(accepted), ...Object.keys(done)])];
+  const cells = (bytes: number | undefined, numbers: number): Cell[] =>
+    bytes === undefined ? ['-', '-'] : [bytes, bytes / numbers];
+  const total = (keys: Record<string, number>) => Object.values(keys).reduce((a, b) => a + b, 0);
+  return [
+    ...parts.map((part) => [
+      part,
+      ...cells(accepted[part], acceptedNumbers),
+      ...cells(done[part], doneNumbers),
+    ]),
+    ['all', ...cells(total(accepted), acceptedNumbers), ...cells(total(done), doneNumbers)],
+  ];
+}
