@@ -46,7 +46,7 @@ export class ContactsController {
       "A call that cannot get the vendor's rate budget within the sync wait (default 10 s) is 429 provider_rate_limited with Retry-After; nothing was sent. " +
       'A list that needs more than one vendor call becomes an operation: 202, `Location: /v1/operations/{id}`, body `Operation`; poll it, page its results, or cancel it. ' +
       '`Prefer: wait=N` (N up to 60) holds the answer up to N seconds and answers 200 with the result (and `operationId`) if the operation completed by then. ' +
-      '`Prefer: respond-async` always answers 202, for a single number too. `Preference-Applied` says which was honoured.',
+      '`Prefer: respond-async` always answers 202 for a list of numbers, even of one (a filter delete is one call and always answers 200). `Preference-Applied` says which was honoured.',
   })
   @ApiHeader({
     name: 'Prefer',
