@@ -77,6 +77,15 @@ describe.each(BOTH_STORES)('bulk deletes as operations with the %s store', (_nam
     expect(results.map((r) => r.phoneNumber)).toEqual([...present, ...absent]);
     expect(results.filter((r) => r.outcome === 'deleted')).toHaveLength(50);
 
+    const metrics = (await gateway.as(null).get('/metrics')).text;
+    expect(metrics).toMatch(/gateway_operations_started_total\{account="in-ozonetel"\} [1-9]/);
+    expect(metrics).toMatch(
+      /gateway_operation_numbers_total\{account="in-ozonetel",outcome="deleted"\} [1-9]\d/,
+    );
+    expect(metrics).toMatch(
+      /gateway_operations_ended_total\{account="in-ozonetel",status="completed"\} [1-9]/,
+    );
+
     const calls = await deleteCalls();
     expect(calls).toHaveLength(60);
     expect(new Set(calls.map((c) => c.body.phoneNumber)).size).toBe(60);

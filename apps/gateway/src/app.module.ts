@@ -21,6 +21,7 @@ import { CallContexts } from './http/call-contexts';
 import { loggerOptions } from './logging/logger-options';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics-registry';
+import { OperationMetrics } from './metrics/operation-metrics';
 import { VendorMetrics } from './metrics/vendor-metrics';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
@@ -83,6 +84,7 @@ export class AppModule {
         CallbacksService,
         MetricsRegistry,
         VendorMetrics,
+        OperationMetrics,
         ProblemFilter,
         ReplayStoredResponseFilter,
         ClientThrottlerGuard,

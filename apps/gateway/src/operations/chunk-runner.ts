@@ -3,6 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
 import { OperationRecord, StoreBundle, TERMINAL_STATUSES } from '@app/store';
 import { AccountRegistry } from '../accounts/account-registry';
+import { OperationMetrics } from '../metrics/operation-metrics';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
 import { NumberDeleter } from './number-deleter';
 import { OPERATION_QUEUE, OperationQueue } from './operation-queue';
@@ -26,6 +27,7 @@ export class ChunkRunner {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     @Inject(OPERATION_QUEUE) private readonly queue: OperationQueue,
     private readonly accounts: AccountRegistry,
+    private readonly metrics: OperationMetrics,
     @InjectPinoLogger('operations') private readonly logger: PinoLogger,
   ) {
     this.deleter = new NumberDeleter({ retryForMs: config.settings.operationRetryForMs });
@@ -67,11 +69,24 @@ export class ChunkRunner {
           signal: stop.signal,
         });
         if (result.kind === 'operation_failed') {
-          await operations.transition(operationId, 'failed', result.error);
-          this.logger.warn({ operationId, error: result.error }, 'operation failed');
+          if (stop.signal.aborted) return; // another lane of this chunk already stopped it
           stop.abort();
+          await operations.transition(operationId, 'failed', result.error);
+          this.metrics.operationEnded(account.id, 'failed');
+          this.logger.warn({ operationId, error: result.error }, 'operation failed');
         } else if (result.kind === 'outcome') {
-          await operations.recordOutcome(operationId, { index, phoneNumber, ...result.outcome });
+          const written = await operations.recordOutcome(operationId, {
+            index,
+            phoneNumber,
+            ...result.outcome,
+          });
+          if (written.recorded) {
+            this.metrics.numberRecorded(account.id, result.outcome.outcome);
+            const { progress, status } = written.operation;
+            if (status === 'completed' && progress.processed === progress.total) {
+              this.metrics.operationEnded(account.id, 'completed');
+            }
+          }
         }
       });
     } finally {

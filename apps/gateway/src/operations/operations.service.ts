@@ -6,6 +6,7 @@ import { ContactOutcome, ContactOutcomeKind, GatewayError } from '@app/core';
 import { OperationRecord, StoreBundle, TERMINAL_STATUSES } from '@app/store';
 import { Account, AccountRegistry } from '../accounts/account-registry';
 import { AccountAccess } from '../auth/account-access';
+import { OperationMetrics } from '../metrics/operation-metrics';
 import { DeleteContactsResult } from '../contacts/contact-request';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
 import { OPERATION_QUEUE, OperationQueue } from './operation-queue';
@@ -35,6 +36,7 @@ export class OperationsService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly access: AccountAccess,
     private readonly registry: AccountRegistry,
+    private readonly metrics: OperationMetrics,
   ) {}
 
   /** Stores the numbers and queues the first chunk; the chunks chain from there. */
@@ -57,6 +59,7 @@ export class OperationsService {
       settings.operationRetentionMs,
     );
     await this.queue.enqueueChunk(operation.id, 0);
+    this.metrics.operationStarted(account.id);
     return operation;
   }
 
@@ -83,7 +86,10 @@ export class OperationsService {
   async cancel(client: Client, id: string): Promise<OperationRecord> {
     const operation = await this.find(client, id);
     this.access.resolve(client, operation.accountId, 'contacts.delete');
-    return (await this.store.operations.transition(id, 'cancelled')) ?? operation;
+    const after = (await this.store.operations.transition(id, 'cancelled')) ?? operation;
+    if (!isTerminal(operation) && after.status === 'cancelled')
+      this.metrics.operationEnded(operation.accountId, 'cancelled');
+    return after;
   }
 
   async results(

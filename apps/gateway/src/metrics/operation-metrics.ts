@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { ContactOutcomeKind } from '@app/core';
+import { MetricsRegistry } from './metrics-registry';
+
+/** What bulk operations do, per account: started, each number's outcome, how they ended. */
+@Injectable()
+export class OperationMetrics {
+  private readonly started: Counter<'account'>;
+  private readonly numbers: Counter<'account' | 'outcome'>;
+  private readonly ended: Counter<'account' | 'status'>;
+
+  constructor(registry: MetricsRegistry) {
+    const registers = [registry.registry];
+    this.started = new Counter({
+      name: 'gateway_operations_started_total',
+      help: 'Bulk operations accepted',
+      labelNames: ['account'],
+      registers,
+    });
+    this.numbers = new Counter({
+      name: 'gateway_operation_numbers_total',
+      help: 'Numbers of bulk operations given an outcome (each number once, whichever replica sent it)',
+      labelNames: ['account', 'outcome'],
+      registers,
+    });
+    this.ended = new Counter({
+      name: 'gateway_operations_ended_total',
+      help: 'Bulk operations that ended, by how (seen by the replica that ended them)',
+      labelNames: ['account', 'status'],
+      registers,
+    });
+  }
+
+  operationStarted(account: string): void {
+    this.started.inc({ account });
+  }
+
+  numberRecorded(account: string, outcome: ContactOutcomeKind): void {
+    this.numbers.inc({ account, outcome });
+  }
+
+  operationEnded(account: string, status: 'completed' | 'cancelled' | 'failed'): void {
+    this.ended.inc({ account, status });
+  }
+}
