@@ -1,4 +1,5 @@
 import { Logger } from 'nestjs-pino';
+import pino from 'pino';
 import { ConfigError, loadGatewayConfig } from '@app/config';
 import { createMemoryStore, createRedisStore, StoreBundle, waitForRedis } from '@app/store';
 import { createGatewayApp } from './app.factory';
@@ -7,6 +8,12 @@ import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
 
 /** The key of the `dev` client in the bundled sandbox configuration; it opens nothing real. */
 export const SANDBOX_DEV_KEY = 'dev-key-not-secret';
+
+/** For what happens before (and beside) the app: the same JSON lines as the app's own logs. */
+const processLog = pino({
+  level: process.env.LOG_LEVEL ?? 'info',
+  base: { pid: process.pid, context: 'process' },
+});
 
 async function main(): Promise<void> {
   const configPath = process.env.GATEWAY_CONFIG || bundledFile('config/sandbox.yaml');
@@ -28,29 +35,35 @@ async function main(): Promise<void> {
 
 async function openStore(): Promise<StoreBundle> {
   const url = process.env.REDIS_URL;
-  if (url) {
-    let lastError = '';
-    const store = createRedisStore(url, {
-      keyPrefix: process.env.REDIS_KEY_PREFIX || undefined,
-      // Reconnection retries every second while Redis is down: say so once per kind of failure.
-      onError: (error) => {
-        if (error.message !== lastError) console.warn(`Redis: ${error.message}`);
-        lastError = error.message;
-      },
-    });
-    // Start either way: readiness says 503 until Redis answers, and mutating calls refuse to run.
-    if (!(await waitForRedis(store, 5000)))
-      console.warn('Redis is not reachable yet; /health/ready reports 503 until it is');
-    return store;
+  if (!url) {
+    processLog.warn(
+      'REDIS_URL is not set, so rate limits, idempotency, tokens and operations live in this process only. ' +
+        'Run ONE process like this; replicas need REDIS_URL.',
+    );
+    return createMemoryStore();
   }
-  console.warn(
-    'WARNING: REDIS_URL is not set, so rate limits, idempotency and tokens live in this process only. ' +
-      'Run ONE process like this; replicas need REDIS_URL.',
-  );
-  return createMemoryStore();
+  let lastError = '';
+  const store = createRedisStore(url, {
+    keyPrefix: process.env.REDIS_KEY_PREFIX || undefined,
+    // The client retries every second while Redis is down: say so once per kind of failure.
+    onError: (error) => {
+      if (error.message !== lastError) processLog.warn({ message: error.message }, 'Redis connection error');
+      lastError = error.message;
+    },
+  });
+  // Start either way: readiness says 503 until Redis answers, and mutating calls refuse to run.
+  if (!(await waitForRedis(store, 5000))) {
+    processLog.warn('Redis is not reachable yet; /health/ready reports 503 until it is');
+  }
+  return store;
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  if (error instanceof ConfigError) {
+    processLog.fatal({ field: error.field }, error.message);
+  } else {
+    processLog.fatal({ err: error }, 'the gateway could not start');
+  }
+  // pino writes synchronously to stdout, so the line is out before the exit.
   process.exit(1);
 });
