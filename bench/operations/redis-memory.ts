@@ -3,7 +3,7 @@ import { RedisKeyspace } from '@app/store';
 
 /** What one operation holds in Redis, by `MEMORY USAGE` of each key (every element counted). */
 export interface OperationFootprint {
-  /** The operation's own keys by part: `record`, `numbers`, `outcomes`, `done`, `done:deleted`, ... */
+  /** The operation's own keys by part: `record`, `numbers`, `kinds`, `attempted`, `details`, `retries`. */
   keys: Record<string, number>;
   keysBytes: number;
   /** BullMQ's jobs for its chunks, kept an hour after they complete (`removeOnComplete`). */

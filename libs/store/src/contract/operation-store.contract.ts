@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContactOutcomeKind, GatewayError } from '@app/core';
 import { NewOperation, NumberOutcome, OperationStore } from '../ports/operation-store';
+import { encodeCursor } from '../operations/results-cursor';
 
 let seq = 0;
 const unique = (kind: string) => `${kind}-${process.pid}-${Date.now()}-${seq++}`;
@@ -171,6 +172,22 @@ export function describeOperationStoreContract(
         ]);
       });
 
+      it('gives back the number and error as recorded, also a number written unlike the listed one', async () => {
+        const { id, numbers } = await created(4);
+        const error = { code: 'provider_error', detail: 'refused', provider: { name: 'ozonetel' } };
+        const recorded: NumberOutcome[] = [
+          { index: 0, phoneNumber: numbers[0], outcome: 'deleted' },
+          { index: 1, phoneNumber: `00${numbers[1].slice(1)}`, outcome: 'not_found' },
+          { index: 2, phoneNumber: numbers[2], outcome: 'not_deletable', error },
+          { index: 3, phoneNumber: 'written-differently', outcome: 'failed', error },
+        ];
+        for (const outcome of recorded) await store.recordOutcome(id, outcome);
+        const { items } = await store.results(id, { limit: 10 });
+        expect(items).toEqual(recorded);
+        expect(Object.keys(items[0]).sort()).toEqual(['index', 'outcome', 'phoneNumber']);
+        expect((await store.results(id, { outcome: 'failed', limit: 10 })).items).toEqual([recorded[3]]);
+      });
+
       it('moves the counter of each outcome kind', async () => {
         const { id, numbers } = await created(8);
         for (let index = 0; index < 6; index++) await store.recordOutcome(id, outcomeFor(index, numbers));
@@ -270,6 +287,22 @@ export function describeOperationStoreContract(
         expect(await store.markAttempt(id, 0)).toBe(2);
         expect(await store.markAttempt(id, 2)).toBe(1);
         expect(await store.markAttempt(id, 0)).toBe(3);
+      });
+
+      it('keeps counting past 2, each number on its own', async () => {
+        const { id } = await created(5);
+        for (let count = 1; count <= 6; count++) expect(await store.markAttempt(id, 4)).toBe(count);
+        expect(await store.markAttempt(id, 3)).toBe(1);
+        expect(await store.markAttempt(id, 4)).toBe(7);
+        expect(await store.markAttempt(id, 3)).toBe(2);
+        expect(await store.markAttempt(id, 0)).toBe(1);
+      });
+
+      it('gives 20 concurrent attempts on one number the counts 1 to 20, each once', async () => {
+        const { id } = await created(3);
+        const counts = await Promise.all(Array.from({ length: 20 }, () => store.markAttempt(id, 1)));
+        expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(await store.markAttempt(id, 2)).toBe(1);
       });
 
       it('refuses an index outside the operation, and an operation that does not exist', async () => {
@@ -385,6 +418,32 @@ export function describeOperationStoreContract(
         expect(failed.error).toEqual({ code: 'provider_error', detail: 'vendor said no' });
       });
 
+      it('pages over numbers without an outcome yet, in index order, whatever the page size', async () => {
+        const { id, numbers } = await created(40, { chunkSize: 10 });
+        // Chunks 0 and 3 done, chunk 2 only started (20), chunk 1 not yet: gaps 10..19 and 21..29.
+        const recorded = [...Array.from({ length: 10 }, (_, i) => 39 - i), 20, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0];
+        for (const index of recorded) await store.recordOutcome(id, outcomeFor(index, numbers));
+        const expected = [...recorded].sort((a, b) => a - b).map((index) => outcomeFor(index, numbers));
+        for (const limit of [1, 3, 10, 11, 21]) {
+          const pages = await allPages(id, limit);
+          expect(pages.flat()).toEqual(expected);
+          expect(pages.slice(0, -1).every((page) => page.length === limit)).toBe(true);
+        }
+        // A page ending just before a gap goes on at the next outcome after it.
+        const firstTen = await store.results(id, { limit: 10 });
+        expect(firstTen.items.map((item) => item.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        const next = await store.results(id, { cursor: firstTen.nextCursor, limit: 2 });
+        expect(next.items.map((item) => item.index)).toEqual([20, 30]);
+        // A cursor names where to look from, so one inside a gap goes on at the next outcome after it.
+        const inGap = await store.results(id, { cursor: encodeCursor(12), limit: 2 });
+        expect(inGap.items.map((item) => item.index)).toEqual([20, 30]);
+        expect((await store.results(id, { cursor: encodeCursor(40), limit: 2 })).items).toEqual([]);
+        expect((await store.results(id, { cursor: encodeCursor(10_000), limit: 2 })).items).toEqual([]);
+        expect(
+          (await store.results(id, { outcome: 'deleted', cursor: encodeCursor(9), limit: 5 })).items,
+        ).toEqual([20, 32, 36].map((index) => outcomeFor(index, numbers)));
+      });
+
       it('returns an empty page for an operation without outcomes, or unknown', async () => {
         const { id } = await created(3);
         expect(await store.results(id, { limit: 10 })).toEqual({ items: [] });
@@ -456,6 +515,91 @@ export function describeOperationStoreContract(
         expect(await store.chunk(operation.id, 200)).toHaveLength(500);
         expect(await store.chunk(operation.id, 400)).toEqual([]);
       }, 30_000);
+
+      it('pages a rare outcome over 200,000 recorded numbers quickly', async () => {
+        const total = 200_000;
+        const { id, numbers } = await created(total, { chunkSize: 500 });
+        const error = { code: 'provider_error', detail: 'vendor said no' };
+        /** Deleted, but not_deletable at 10,000, 30,000, ... (10 of them), and the last one failed. */
+        const outcomeAt = (index: number): NumberOutcome => {
+          const phoneNumber = numbers[index];
+          if (index === total - 1) return { index, phoneNumber, outcome: 'failed', error };
+          if (index % 20_000 === 10_000) return { index, phoneNumber, outcome: 'not_deletable', error };
+          return { index, phoneNumber, outcome: 'deleted' };
+        };
+        // Everything but a gap of 100 in the middle, 128 outcomes in flight (as replicas would send).
+        const inGap = (index: number) => index >= 100_000 && index < 100_100;
+        let next = 0;
+        const started = performance.now();
+        await Promise.all(
+          Array.from({ length: 128 }, async () => {
+            for (let index = next++; index < total; index = next++) {
+              if (!inGap(index)) await store.recordOutcome(id, outcomeAt(index));
+            }
+          }),
+        );
+        const recordMs = Math.round(performance.now() - started);
+        expect((await store.get(id))?.progress).toMatchObject({ processed: total - 100, failed: 1 });
+
+        const timings: string[] = [];
+        const timed = async <T>(label: string, read: () => Promise<T>): Promise<T> => {
+          const start = performance.now();
+          const result = await read();
+          const ms = performance.now() - start;
+          timings.push(`${label} ${ms.toFixed(1)} ms`);
+          expect(ms).toBeLessThan(1000);
+          return result;
+        };
+        // The only failed number is the last one: one page, the whole operation looked through.
+        const last = await timed('failed (the last number only)', () =>
+          store.results(id, { outcome: 'failed', limit: 100 }),
+        );
+        expect(last).toEqual({ items: [outcomeAt(total - 1)] });
+        const rare: NumberOutcome[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await timed('not_deletable, 3 a page', () =>
+            store.results(id, { outcome: 'not_deletable', cursor, limit: 3 }),
+          );
+          rare.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor !== undefined && rare.length < 100);
+        expect(rare).toEqual(Array.from({ length: 10 }, (_, i) => outcomeAt(10_000 + 20_000 * i)));
+        expect(
+          await timed('none of the kind', () => store.results(id, { outcome: 'not_found', limit: 100 })),
+        ).toEqual({ items: [] });
+        const overGap = await timed('1000 over the gap', () =>
+          store.results(id, { cursor: encodeCursor(99_500), limit: 1000 }),
+        );
+        expect(overGap.items.map((item) => item.index)).toEqual([
+          ...Array.from({ length: 500 }, (_, i) => 99_500 + i),
+          ...Array.from({ length: 500 }, (_, i) => 100_100 + i),
+        ]);
+        expect(overGap.nextCursor).toBe(encodeCursor(100_600));
+        expect(
+          await store.recordedAmong(id, [
+            0,
+            99_999,
+            100_000,
+            100_099,
+            100_100,
+            150_000,
+            total - 1,
+            total,
+            -1,
+            1.5,
+          ]),
+        ).toEqual(new Set([0, 99_999, 100_100, 150_000, total - 1]));
+        console.log(
+          `OperationStore ${name}: recorded 199,900 outcomes in ${recordMs} ms; pages over 200,000: ${timings.join(', ')}`,
+        );
+
+        for (let index = 100_000; index < 100_100; index++) await store.recordOutcome(id, outcomeAt(index));
+        expect((await store.get(id))?.status).toBe('completed');
+        expect(
+          (await store.results(id, { outcome: 'failed', cursor: encodeCursor(1), limit: 1 })).items,
+        ).toEqual([outcomeAt(total - 1)]);
+      }, 120_000);
     });
   });
 }

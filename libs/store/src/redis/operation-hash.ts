@@ -1,4 +1,4 @@
-import { ContactError } from '@app/core';
+import { ContactError, ContactOutcomeKind } from '@app/core';
 import { NumberOutcome, OperationRecord, OperationStatus } from '../ports/operation-store';
 
 /*
@@ -58,12 +58,53 @@ export function recordFromHash(hash: Record<string, string>): OperationRecord | 
   return record;
 }
 
-/** The outcome as stored in the outcomes hash: the port's fields but the index, which is the field. */
-export function outcomeJson(outcome: NumberOutcome): string {
-  const { phoneNumber, outcome: kind, error } = outcome;
-  return JSON.stringify(error ? { phoneNumber, outcome: kind, error } : { phoneNumber, outcome: kind });
+/**
+ * The byte each outcome kind is kept as in the `kinds` string (0 is "no outcome yet"). The byte is the
+ * upper-case letter instead when the outcome also has an entry in the `details` hash.
+ */
+export const OUTCOME_CODE: Readonly<Record<ContactOutcomeKind, string>> = {
+  deleted: 'd',
+  not_found: 'n',
+  not_deletable: 'u',
+  failed: 'f',
+};
+
+const KIND_OF_CODE: ReadonlyMap<string, ContactOutcomeKind> = new Map(
+  (Object.entries(OUTCOME_CODE) as [ContactOutcomeKind, string][]).map(([kind, code]) => [code, kind]),
+);
+
+/** What an outcome keeps beside its code and its number's place in the list, as JSON. */
+interface OutcomeDetails {
+  phoneNumber?: string;
+  error?: ContactError;
 }
 
-export function outcomeFromJson(index: number, json: string): NumberOutcome {
-  return { index, ...(JSON.parse(json) as Omit<NumberOutcome, 'index'>) };
+/**
+ * The details entry of an outcome, for both cases the record script tells apart: the number as
+ * listed (only an error to keep, or nothing: `''`), and a number other than the listed one.
+ */
+export function outcomeDetails(outcome: NumberOutcome): { listed: string; other: string } {
+  const { phoneNumber, error } = outcome;
+  return {
+    listed: error ? JSON.stringify({ error } satisfies OutcomeDetails) : '',
+    other: JSON.stringify((error ? { phoneNumber, error } : { phoneNumber }) satisfies OutcomeDetails),
+  };
+}
+
+/**
+ * An outcome as the results script returns it: its code, the number listed at its index and its
+ * details entry (`''` without one). Unknown codes are corruption, reported loudly.
+ */
+export function outcomeFromParts(
+  index: number,
+  code: string,
+  listedNumber: string,
+  detailsJson: string,
+): NumberOutcome {
+  const outcome = KIND_OF_CODE.get(code.toLowerCase());
+  if (!outcome) throw new Error(`Outcome of index ${index} has the unknown code ${JSON.stringify(code)}`);
+  const details = detailsJson === '' ? {} : (JSON.parse(detailsJson) as OutcomeDetails);
+  const item: NumberOutcome = { index, phoneNumber: details.phoneNumber ?? listedNumber, outcome };
+  if (details.error) item.error = details.error;
+  return item;
 }

@@ -1,5 +1,3 @@
-import type { ContactOutcomeKind } from '@app/core';
-
 /** The prefix every key gets unless told otherwise; tests pass their own to share a Redis safely. */
 export const DEFAULT_KEY_PREFIX = 'cg:';
 
@@ -27,14 +25,14 @@ export interface OperationKeys {
   record: string;
   /** List of the numbers in index order. */
   numbers: string;
-  /** Hash index → JSON `{ phoneNumber, outcome, error? }`, each written once. */
-  outcomes: string;
-  /** Sorted set of the recorded indexes (score = index), for paging in index order. */
-  done: string;
-  /** The same, one sorted set per outcome kind, for paging with a filter. */
-  doneWith(outcome: ContactOutcomeKind): string;
-  /** Hash index → how often the number was sent. */
-  attempts: string;
+  /** String of one byte per index: 0 while the number has no outcome, then its outcome's code. */
+  kinds: string;
+  /** Hash index → JSON `{ phoneNumber?, error? }`, only for outcomes the code and the list cannot say. */
+  details: string;
+  /** Bitmap: bit `index` is set once the number was sent. */
+  attempted: string;
+  /** Hash index → attempts after the first, only for numbers sent more than once. */
+  retries: string;
   /** Where `create` pushes the numbers before its script renames them to `numbers`; one per attempt. */
   staging(token: string): string;
 }
@@ -68,10 +66,10 @@ export class RedisKeyspace {
     return {
       record: group,
       numbers: `${group}:numbers`,
-      outcomes: `${group}:outcomes`,
-      done: `${group}:done`,
-      doneWith: (outcome) => `${group}:done:${outcome}`,
-      attempts: `${group}:attempts`,
+      kinds: `${group}:kinds`,
+      details: `${group}:details`,
+      attempted: `${group}:attempted`,
+      retries: `${group}:retries`,
       staging: (token) => `${group}:staging:${token}`,
     };
   }

@@ -20,7 +20,13 @@ import {
   OUTCOME_COUNTER,
 } from '../operations/operation-rules';
 import { checkLimit, decodeCursor, encodeCursor } from '../operations/results-cursor';
-import { hashFromReply, outcomeFromJson, outcomeJson, recordFromHash } from './operation-hash';
+import {
+  hashFromReply,
+  OUTCOME_CODE,
+  outcomeDetails,
+  outcomeFromParts,
+  recordFromHash,
+} from './operation-hash';
 import { RedisScript, runScript } from './redis-script';
 import { RedisKeyspace } from './redis-keyspace';
 import { storeCall, storeUnavailable } from './store-errors';
@@ -28,7 +34,9 @@ import {
   ADD_ACTIVE_OPERATION,
   CREATE_OPERATION,
   MARK_ATTEMPT,
+  OPERATION_LAYOUT,
   READ_CHUNK,
+  READ_RECORDED,
   READ_RESULTS,
   RECORD_OUTCOME,
   TRANSITION_OPERATION,
@@ -37,11 +45,19 @@ import {
 /** Numbers per RPUSH: big enough to be quick, small enough that no single command is huge. */
 export const PUSH_BATCH_SIZE = 10_000;
 
+/** Indexes past this cannot name a number: `kinds` keeps one byte per number in a string of ≤ 512 MB. */
+const INDEX_LIMIT = 512 * 1024 * 1024;
+
 /**
  * Operations shared by every replica. Each write is one script on the operation's keys (one slot), so
  * an outcome and its counters move together and a number is counted once however many replicas send
  * it. The account's active set is in another slot, so it is updated by a separate call after the
  * script; if that call is lost, `activeOnAccount` drops the finished operation the next time it looks.
+ *
+ * A number costs what its place in the numbers list costs (about 10 bytes) plus one byte for its
+ * outcome and one bit for its first attempt; only an outcome with an error (or a number written unlike
+ * the listed one) and a number sent more than once add a hash entry. Results are found by scanning the
+ * outcome bytes, so no index is kept for paging. The layout is described in scripts/operation.scripts.ts.
  */
 export class RedisOperationStore implements OperationStore {
   constructor(
@@ -112,20 +128,26 @@ export class RedisOperationStore implements OperationStore {
   }
 
   async recordedAmong(id: string, indexes: number[]): Promise<Set<number>> {
-    if (indexes.length === 0) return new Set();
-    const members = indexes.map(String);
-    const scores = await storeCall(() => this.redis.zmscore(this.keyspace.operation(id).done, ...members));
-    return new Set(indexes.filter((_, i) => scores[i] !== null));
+    // Anything but a whole number in range names no number, so it has no outcome.
+    const asked = indexes.filter((index) => Number.isSafeInteger(index) && index >= 0 && index < INDEX_LIMIT);
+    if (asked.length === 0) return new Set();
+    const reply = await storeCall(() =>
+      runScript(this.redis, READ_RECORDED, [this.keyspace.operation(id).kinds], asked.map(String)),
+    );
+    const flags = Array.isArray(reply) ? (reply as unknown[]) : [];
+    if (flags.length !== asked.length) throw unexpected(READ_RECORDED, reply);
+    return new Set(asked.filter((_, i) => flags[i] === 1));
   }
 
   async markAttempt(id: string, index: number): Promise<number> {
     checkIndex(index);
     const keys = this.keyspace.operation(id);
     const reply = await storeCall(() =>
-      runScript(this.redis, MARK_ATTEMPT, [keys.record, keys.attempts], [String(index)]),
+      runScript(this.redis, MARK_ATTEMPT, [keys.record, keys.attempted, keys.retries], [String(index)]),
     );
     const [outcome, detail] = tagged(reply, MARK_ATTEMPT);
     if (outcome === 'missing') throw operationNotFound(id);
+    if (outcome === 'layout') throw otherLayout(id, detail);
     if (outcome === 'out_of_range') checkIndex(index, Number(detail)); // throws: index ≥ total
     if (outcome !== 'counted' || typeof detail !== 'number') throw unexpected(MARK_ATTEMPT, reply);
     return detail;
@@ -134,16 +156,25 @@ export class RedisOperationStore implements OperationStore {
   async recordOutcome(id: string, outcome: NumberOutcome): Promise<RecordOutcomeResult> {
     checkIndex(outcome.index);
     const keys = this.keyspace.operation(id);
+    const details = outcomeDetails(outcome);
     const reply = await storeCall(() =>
       runScript(
         this.redis,
         RECORD_OUTCOME,
-        [keys.record, keys.outcomes, keys.done, keys.doneWith(outcome.outcome)],
-        [String(outcome.index), outcomeJson(outcome), OUTCOME_COUNTER[outcome.outcome]],
+        [keys.record, keys.numbers, keys.kinds, keys.details],
+        [
+          String(outcome.index),
+          OUTCOME_CODE[outcome.outcome],
+          OUTCOME_COUNTER[outcome.outcome],
+          outcome.phoneNumber,
+          details.listed,
+          details.other,
+        ],
       ),
     );
     const [result, detail, hash] = tagged(reply, RECORD_OUTCOME);
     if (result === 'missing') throw operationNotFound(id);
+    if (result === 'layout') throw otherLayout(id, detail);
     if (result === 'out_of_range') checkIndex(outcome.index, Number(detail)); // throws: index ≥ total
     if (result !== 'recorded' && result !== 'duplicate') throw unexpected(RECORD_OUTCOME, reply);
     const operation = requireRecord(hash, RECORD_OUTCOME);
@@ -175,20 +206,25 @@ export class RedisOperationStore implements OperationStore {
     const first = decodeCursor(query.cursor);
     checkLimit(query.limit);
     const keys = this.keyspace.operation(id);
-    const done = query.outcome ? keys.doneWith(query.outcome) : keys.done;
-    // One more than asked for: its index is where the next page starts, and without it this is the last.
+    const code = query.outcome ? OUTCOME_CODE[query.outcome] : '';
     const reply = await storeCall(() =>
-      runScript(this.redis, READ_RESULTS, [done, keys.outcomes], [first, query.limit + 1]),
+      runScript(
+        this.redis,
+        READ_RESULTS,
+        [keys.kinds, keys.numbers, keys.details],
+        [first, query.limit, code],
+      ),
     );
-    const flat = Array.isArray(reply) ? (reply as unknown[]) : [];
+    const [next, ...flat] = Array.isArray(reply) ? (reply as unknown[]) : [];
+    if (typeof next !== 'number' || flat.length % 4 !== 0) throw unexpected(READ_RESULTS, reply);
     const items: NumberOutcome[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const json = flat[i + 1];
-      if (typeof json === 'string') items.push(outcomeFromJson(Number(flat[i]), json));
+    for (let i = 0; i < flat.length; i += 4) {
+      const [index, itemCode, phoneNumber, details] = flat.slice(i, i + 4);
+      if (typeof index !== 'number') throw unexpected(READ_RESULTS, reply);
+      items.push(outcomeFromParts(index, String(itemCode), String(phoneNumber), String(details)));
     }
-    if (items.length <= query.limit) return { items };
-    const next = items[query.limit];
-    return { items: items.slice(0, query.limit), nextCursor: encodeCursor(next.index) };
+    // The next page starts at the first outcome after this one; there is none after the last page.
+    return next < 0 ? { items } : { items, nextCursor: encodeCursor(next) };
   }
 
   async activeOnAccount(accountId: string): Promise<OperationRecord[]> {
@@ -245,6 +281,15 @@ function requireRecord(hashReply: unknown, script: RedisScript): OperationRecord
   const record = recordFromHash(hashFromReply(hashReply));
   if (!record) throw unexpected(script, hashReply);
   return record;
+}
+
+/** A writer met a record of another key layout (another gateway version's): writing could count twice. */
+function otherLayout(id: string, found: unknown): Error {
+  const layout = found === '' ? 'none' : String(found);
+  return new Error(
+    `Operation ${id} is stored in key layout ${layout}, not ${OPERATION_LAYOUT}: another version of the ` +
+      'gateway created it, and this one cannot record its outcomes',
+  );
 }
 
 function unexpected(script: RedisScript, reply: unknown): Error {

@@ -73,22 +73,33 @@ describe('Redis store: key layout', () => {
       ['111', '222', '333'],
       60_000,
     );
+    const op = `${prefix}{op:op-1}`;
     await store.operations.markAttempt(id, 0);
     await store.operations.recordOutcome(id, { index: 0, phoneNumber: '111', outcome: 'not_found' });
+    // A number sent once and recorded without an error keeps one bit and one byte, nothing more.
+    expect((await store.redis!.keys(`${prefix}*`)).sort()).toEqual(
+      [op, `${op}:numbers`, `${op}:kinds`, `${op}:attempted`, `${prefix}{acct:in-ozonetel}:active`].sort(),
+    );
+    await store.operations.markAttempt(id, 1);
+    await store.operations.markAttempt(id, 1);
+    const error = { code: 'provider_error', detail: 'no' };
+    await store.operations.recordOutcome(id, { index: 1, phoneNumber: '222', outcome: 'failed', error });
 
     const keys = await store.redis!.keys(`${prefix}*`);
-    const op = `${prefix}{op:op-1}`;
     expect(keys.sort()).toEqual(
       [
         op,
         `${op}:numbers`,
-        `${op}:outcomes`,
-        `${op}:done`,
-        `${op}:done:not_found`,
-        `${op}:attempts`,
+        `${op}:kinds`,
+        `${op}:details`,
+        `${op}:attempted`,
+        `${op}:retries`,
         `${prefix}{acct:in-ozonetel}:active`,
       ].sort(),
     );
+    expect(await store.redis!.get(`${op}:kinds`)).toBe('nF\0');
+    expect(await store.redis!.hgetall(`${op}:details`)).toEqual({ 1: JSON.stringify({ error }) });
+    expect(await store.redis!.hgetall(`${op}:retries`)).toEqual({ 1: '1' });
     // One absolute expiry for the whole operation, the keys written later included.
     const expiresAt = Number(await store.redis!.hget(op, 'expiresAt'));
     for (const key of keys.filter((k) => k.startsWith(op))) {
@@ -109,7 +120,7 @@ describe('Redis store: key layout', () => {
       const tok = keyspace.token(id);
       expect(new Set([tok.token, tok.lock, tok.generations].map(hashTag)).size).toBe(1);
       const op = keyspace.operation(id);
-      const opKeys = [op.record, op.numbers, op.outcomes, op.done, op.doneWith('failed'), op.attempts];
+      const opKeys = [op.record, op.numbers, op.kinds, op.details, op.attempted, op.retries];
       expect(new Set([...opKeys, op.staging('x')].map(hashTag)).size).toBe(1);
     }
   });
@@ -183,6 +194,74 @@ describe('Redis operation store', () => {
     failing.mockRestore();
     expect(await bundle.operations.get('half')).toBeUndefined();
     expect(await bundle.redis!.keys(`${prefix}*`)).toEqual([]);
+  });
+
+  it('keeps a finished operation in about 12 bytes a number, most of it the numbers', async () => {
+    const total = 20_000;
+    const id = randomUUID();
+    const numbers = Array.from({ length: total }, (_, i) => String(2_000_000_000_000 + i));
+    await store.operations.create(
+      { id, accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 100 },
+      numbers,
+      60_000,
+    );
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        for (let index = next++; index < total; index = next++) {
+          await store.operations.markAttempt(id, index);
+          await store.operations.recordOutcome(id, {
+            index,
+            phoneNumber: numbers[index],
+            outcome: 'deleted',
+          });
+        }
+      }),
+    );
+    expect((await store.operations.get(id))?.status).toBe('completed');
+    const keys = new RedisKeyspace(store.keyPrefix).operation(id);
+    const usage: Record<string, number> = {};
+    for (const [part, key] of Object.entries({
+      record: keys.record,
+      numbers: keys.numbers,
+      kinds: keys.kinds,
+      attempted: keys.attempted,
+    })) {
+      usage[part] = Number(await store.redis!.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    }
+    const bytes = Object.values(usage).reduce((a, b) => a + b, 0);
+    const perNumber = (n: number) => (n / total).toFixed(2);
+    console.log(
+      `A finished operation of 20,000 numbers keeps ${bytes} bytes (${perNumber(bytes)} a number): ` +
+        Object.entries(usage)
+          .map(([part, n]) => `${part} ${perNumber(n)}`)
+          .join(', '),
+    );
+    expect(await store.redis!.exists(keys.details, keys.retries)).toBe(0);
+    expect(usage.kinds).toBeLessThan(1.5 * total);
+    expect(usage.attempted).toBeLessThan(0.25 * total);
+    expect(bytes).toBeLessThan(16 * total);
+  }, 30_000);
+
+  it('writes nothing to an operation stored in an older key layout', async () => {
+    const prefix = uniquePrefix();
+    const bundle = await openStore(redis.url, prefix);
+    const id = 'older';
+    await bundle.operations.create(
+      { id, accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 2 },
+      ['111', '222'],
+      60_000,
+    );
+    const keys = new RedisKeyspace(prefix).operation(id);
+    // An older gateway's record: the same fields, but no layout (its outcomes lived in other keys).
+    await bundle.redis!.hdel(keys.record, 'layout');
+    const before = await bundle.operations.get(id);
+    await expect(bundle.operations.markAttempt(id, 0)).rejects.toThrow(/key layout none, not 2/);
+    await expect(
+      bundle.operations.recordOutcome(id, { index: 0, phoneNumber: '111', outcome: 'deleted' }),
+    ).rejects.toThrow(/key layout none, not 2/);
+    expect(await bundle.operations.get(id)).toEqual(before);
+    expect(await bundle.redis!.exists(keys.kinds, keys.details, keys.attempted, keys.retries)).toBe(0);
   });
 
   it('keeps 200,000 numbers in a few MB', async () => {

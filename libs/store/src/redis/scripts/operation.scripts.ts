@@ -2,20 +2,37 @@ import { RedisScript } from '../redis-script';
 import { RFC3339_LUA } from './rfc3339.lua';
 import { SERVER_CLOCK_LUA } from './server-clock.lua';
 
+/** The record's `layout` field: the key layout below. Records without it were written before it. */
+export const OPERATION_LAYOUT = '2';
+
 /*
  * One operation's keys share the hash tag `{op:<id>}` (RedisKeyspace.operation), so each script below
  * touches one Cluster slot:
  * - record: hash with id, accountId, campaignId, selection (JSON), chunkSize, chunkCount, status,
  *   createdAt and updatedAt (RFC 3339, server clock), expiresAt (server ms), error (JSON, failed
- *   only) and the counters total, processed, deleted, notFound, notDeletable, failed;
+ *   only), layout (OPERATION_LAYOUT) and the counters total, processed, deleted, notFound,
+ *   notDeletable, failed;
  * - numbers: list of the numbers in index order;
- * - outcomes: hash index → JSON `{ phoneNumber, outcome, error? }`, written once (HSETNX);
- * - done, done:<outcome>: sorted sets of the recorded indexes (score = member = index);
- * - attempts: hash index → count.
+ * - kinds: string of `total` bytes, byte `index` the number's outcome: 0 while it has none, else its
+ *   code (OUTCOME_CODE: d, n, u, f), upper-case when details holds more. Written once per index; the
+ *   whole string is allocated with the first outcome, so it never grows (and never over-allocates).
+ *   Results page by scanning it from the cursor: indexes are dense, so no sorted index is needed;
+ * - details: hash index → JSON `{ phoneNumber?, error? }`, only for outcomes with an error or whose
+ *   number is not the listed one (the usual outcome is one byte, its number read from the list);
+ * - attempted: bitmap, bit `index` set by the number's first attempt (allocated whole, like kinds);
+ * - retries: hash index → attempts after the first, only for numbers sent more than once.
  * Every key expires at the record's expiresAt, keys written after create too (PEXPIREAT), so the whole
- * operation goes at once. Indexes are sent as canonical decimal text (they are members and fields).
+ * operation goes at once. Indexes are sent as canonical decimal text. A string holds at most 512 MB, so
+ * an operation holds at most 536,870,912 numbers (the HTTP API takes 200,000).
  * The account's set of active operations lives in another slot; callers update it in a separate call.
+ *
+ * Writers refuse a record without this layout (`{'layout', found}`), written before it by an older
+ * gateway: its outcomes are kept elsewhere, so recording here could count a number twice.
  */
+
+/** Lua: the NUL byte (an index without an outcome, or never attempted). */
+const NUL_LUA = `local NUL = string.char(0)
+`;
 
 /**
  * Creates an operation from numbers the caller pushed to a staging list, all at once: until this
@@ -50,7 +67,7 @@ local at = rfc3339(ms)
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'accountId', ARGV[2], 'campaignId', ARGV[3],
   'selection', ARGV[4], 'chunkSize', ARGV[5], 'chunkCount', ARGV[6], 'status', 'queued',
   'createdAt', at, 'updatedAt', at, 'expiresAt', expiresAt, 'total', ARGV[7], 'processed', 0,
-  'deleted', 0, 'notFound', 0, 'notDeletable', 0, 'failed', 0)
+  'deleted', 0, 'notFound', 0, 'notDeletable', 0, 'failed', 0, 'layout', '${OPERATION_LAYOUT}')
 redis.call('PEXPIREAT', KEYS[1], expiresAt)
 if total > 0 then
   redis.call('RENAME', KEYS[3], KEYS[2])
@@ -66,10 +83,13 @@ return {'created', redis.call('HGETALL', KEYS[1])}
  * Records a number's outcome once, moving the counters with it, so a chunk resumed on another replica
  * cannot count a number twice.
  *
- * KEYS: [1] record, [2] outcomes, [3] done, [4] done:<outcome>.
- * ARGV: [1] index (≥ 0), [2] outcome JSON, [3] the outcome's counter field (e.g. notFound).
+ * KEYS: [1] record, [2] numbers, [3] kinds, [4] details.
+ * ARGV: [1] index (≥ 0), [2] the outcome's code (lower case), [3] the outcome's counter field (e.g.
+ * notFound), [4] phone number, [5] details JSON when the number is the listed one ('' for none),
+ * [6] details JSON when it is another.
  * Returns one of:
  * - `{'missing'}`: no such operation (expired or never created); nothing written;
+ * - `{'layout', found}`: the record has another layout (see above); nothing written;
  * - `{'out_of_range', total}`: index ≥ total; nothing written;
  * - `{'duplicate', 0, record}`: the index already had an outcome; nothing written;
  * - `{'recorded', completed, record}`: stored; processed and the counter went up by one, updatedAt is
@@ -80,21 +100,29 @@ return {'created', redis.call('HGETALL', KEYS[1])}
 export const RECORD_OUTCOME: RedisScript = {
   name: 'cgOperationRecordOutcome',
   numberOfKeys: 4,
-  lua: `${SERVER_CLOCK_LUA}${RFC3339_LUA}
-local fields = redis.call('HMGET', KEYS[1], 'total', 'status', 'expiresAt')
+  lua: `${SERVER_CLOCK_LUA}${RFC3339_LUA}${NUL_LUA}
+local fields = redis.call('HMGET', KEYS[1], 'total', 'status', 'expiresAt', 'layout')
 if not fields[1] then return {'missing'} end
+if fields[4] ~= '${OPERATION_LAYOUT}' then return {'layout', fields[4] or ''} end
 local total = tonumber(fields[1])
 local index = tonumber(ARGV[1])
 if index >= total then return {'out_of_range', total} end
-if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then
+local expiresAt = fields[3]
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  redis.call('SET', KEYS[3], string.rep(NUL, total))
+  redis.call('PEXPIREAT', KEYS[3], expiresAt)
+elseif redis.call('GETRANGE', KEYS[3], index, index) ~= NUL then
   return {'duplicate', 0, redis.call('HGETALL', KEYS[1])}
 end
-local expiresAt = fields[3]
-redis.call('PEXPIREAT', KEYS[2], expiresAt)
-redis.call('ZADD', KEYS[3], index, ARGV[1])
-redis.call('PEXPIREAT', KEYS[3], expiresAt)
-redis.call('ZADD', KEYS[4], index, ARGV[1])
-redis.call('PEXPIREAT', KEYS[4], expiresAt)
+local code = ARGV[2]
+local details = ARGV[5]
+if redis.call('LINDEX', KEYS[2], index) ~= ARGV[4] then details = ARGV[6] end
+if details ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[1], details)
+  redis.call('PEXPIREAT', KEYS[4], expiresAt)
+  code = string.upper(code)
+end
+redis.call('SETRANGE', KEYS[3], index, code)
 local processed = redis.call('HINCRBY', KEYS[1], 'processed', 1)
 redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
 redis.call('HSET', KEYS[1], 'updatedAt', rfc3339(now))
@@ -133,22 +161,30 @@ return {'changed', redis.call('HGETALL', KEYS[1])}
 };
 
 /**
- * Counts one attempt to send a number; the attempts hash expires with the operation.
+ * Counts one attempt to send a number. The first attempt sets the number's bit in `attempted`; later
+ * ones count in `retries`, so a number sent once costs one bit. Both expire with the operation.
  *
- * KEYS: [1] record, [2] attempts. ARGV: [1] index (≥ 0).
- * Returns `{'missing'}`, `{'out_of_range', total}` (nothing written), or `{'counted', count}` with
- * count the attempts so far, this one included.
+ * KEYS: [1] record, [2] attempted, [3] retries. ARGV: [1] index (≥ 0).
+ * Returns `{'missing'}`, `{'layout', found}`, `{'out_of_range', total}` (nothing written), or
+ * `{'counted', count}` with count the attempts so far, this one included.
  */
 export const MARK_ATTEMPT: RedisScript = {
   name: 'cgOperationMarkAttempt',
-  numberOfKeys: 2,
-  lua: `
-local fields = redis.call('HMGET', KEYS[1], 'total', 'expiresAt')
+  numberOfKeys: 3,
+  lua: `${NUL_LUA}
+local fields = redis.call('HMGET', KEYS[1], 'total', 'expiresAt', 'layout')
 if not fields[1] then return {'missing'} end
-if tonumber(ARGV[1]) >= tonumber(fields[1]) then return {'out_of_range', tonumber(fields[1])} end
-local count = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-redis.call('PEXPIREAT', KEYS[2], fields[2])
-return {'counted', count}
+if fields[3] ~= '${OPERATION_LAYOUT}' then return {'layout', fields[3] or ''} end
+local total = tonumber(fields[1])
+if tonumber(ARGV[1]) >= total then return {'out_of_range', total} end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], string.rep(NUL, math.ceil(total / 8)))
+  redis.call('PEXPIREAT', KEYS[2], fields[2])
+end
+if redis.call('SETBIT', KEYS[2], ARGV[1], 1) == 0 then return {'counted', 1} end
+local retries = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+redis.call('PEXPIREAT', KEYS[3], fields[2])
+return {'counted', retries + 1}
 `,
 };
 
@@ -170,24 +206,139 @@ return {first, redis.call('LRANGE', KEYS[2], first, first + chunkSize - 1)}
 `,
 };
 
+/** Bytes of `kinds` one GETRANGE reads at most while a results page looks for outcomes. */
+export const RESULTS_SCAN_WINDOW = 65_536;
+
+/** Wanted indexes at most this far apart are read from the numbers list with one LRANGE. */
+export const RESULTS_NUMBERS_GAP = 64;
+
 /**
- * Reads a page of outcomes in index order, consistent with itself (outcomes and done sets are written
- * together by RECORD_OUTCOME).
+ * Reads a page of outcomes in index order, consistent with itself (one script). It scans `kinds` from
+ * the first index, a window at a time, for bytes that are an outcome (of the one kind asked for), until
+ * it has one more than the page needs or reaches the end: the work is bounded by the operation's size
+ * (one byte per number, scanned in C by string.find) plus the page. It then reads the page's numbers
+ * from the list (one LRANGE per run of nearby indexes) and the details entries of upper-case codes.
  *
- * KEYS: [1] done or done:<outcome>, [2] outcomes. ARGV: [1] first index, [2] how many at most.
- * Returns a flat `{index, outcomeJson, index, outcomeJson, ...}` of the recorded indexes ≥ first.
+ * KEYS: [1] kinds, [2] numbers, [3] details.
+ * ARGV: [1] first index, [2] limit (≥ 1), [3] the outcome's code (lower case), or '' for every outcome.
+ * Returns `{next, index, code, phoneNumber, detailsJson, index, code, ...}`: next is the index of the
+ * first outcome after the page, or -1 when the page is the last; detailsJson is '' when there is none.
  */
 export const READ_RESULTS: RedisScript = {
   name: 'cgOperationReadResults',
-  numberOfKeys: 2,
+  numberOfKeys: 3,
   lua: `
-local indexes = redis.call('ZRANGE', KEYS[1], ARGV[1], '+inf', 'BYSCORE', 'LIMIT', 0, ARGV[2])
-local page = {}
-for i, index in ipairs(indexes) do
-  page[2 * i - 1] = index
-  page[2 * i] = redis.call('HGET', KEYS[2], index)
+local first = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local lower, upper = ARGV[3], string.upper(ARGV[3])
+-- The positions (1-based) of the outcomes in bytes, in order, one per call, then nil. One kind is two
+-- plain finds (memchr), each found again only once it is passed; every kind is any byte but NUL.
+local function outcomesIn(bytes)
+  if lower == '' then
+    local at = string.find(bytes, '[^%z]')
+    return function()
+      local found = at
+      if found then at = string.find(bytes, '[^%z]', found + 1) end
+      return found
+    end
+  end
+  local l, u = string.find(bytes, lower, 1, true), string.find(bytes, upper, 1, true)
+  return function()
+    local found
+    if l and (not u or l < u) then
+      found = l
+      l = string.find(bytes, lower, l + 1, true)
+    elseif u then
+      found = u
+      u = string.find(bytes, upper, u + 1, true)
+    end
+    return found
+  end
+end
+local size = redis.call('STRLEN', KEYS[1])
+local indexes, codes = {}, {}
+local nextIndex = -1
+local from = first
+local window = math.min(math.max(1024, 2 * limit), ${RESULTS_SCAN_WINDOW})
+while from < size and nextIndex < 0 do
+  local to = math.min(from + window, size) - 1
+  local bytes = redis.call('GETRANGE', KEYS[1], from, to)
+  local nextOutcome = outcomesIn(bytes)
+  local at = nextOutcome()
+  while at do
+    if #indexes == limit then
+      nextIndex = from + at - 1
+      break
+    end
+    indexes[#indexes + 1] = from + at - 1
+    codes[#codes + 1] = string.sub(bytes, at, at)
+    at = nextOutcome()
+  end
+  from = to + 1
+  window = math.min(window * 2, ${RESULTS_SCAN_WINDOW})
+end
+local page = {nextIndex}
+local run = 1
+while run <= #indexes do
+  local last = run
+  while last < #indexes and indexes[last + 1] - indexes[last] <= ${RESULTS_NUMBERS_GAP} do last = last + 1 end
+  local numbers = redis.call('LRANGE', KEYS[2], indexes[run], indexes[last])
+  for i = run, last do
+    page[#page + 1] = indexes[i]
+    page[#page + 1] = codes[i]
+    page[#page + 1] = numbers[indexes[i] - indexes[run] + 1] or ''
+    page[#page + 1] = ''
+  end
+  run = last + 1
+end
+local withDetails, positions = {}, {}
+for i = 1, #indexes do
+  if codes[i] ~= string.lower(codes[i]) then
+    withDetails[#withDetails + 1] = indexes[i]
+    positions[#positions + 1] = 1 + 4 * i
+  end
+end
+for batch = 1, #withDetails, 1000 do
+  local last = math.min(batch + 999, #withDetails)
+  local details = redis.call('HMGET', KEYS[3], unpack(withDetails, batch, last))
+  for i = batch, last do page[positions[i]] = details[i - batch + 1] or '' end
 end
 return page
+`,
+};
+
+/**
+ * Says which of the given indexes have an outcome: one GETRANGE over them when they are close (a
+ * chunk's), else one per index.
+ *
+ * KEYS: [1] kinds. ARGV: indexes (≥ 0, at least one).
+ * Returns one flag per index, in order: 1 when it has an outcome, else 0.
+ */
+export const READ_RECORDED: RedisScript = {
+  name: 'cgOperationReadRecorded',
+  numberOfKeys: 1,
+  lua: `${NUL_LUA}
+local indexes = {}
+local low, high = math.huge, -1
+for i = 1, #ARGV do
+  indexes[i] = tonumber(ARGV[i])
+  low = math.min(low, indexes[i])
+  high = math.max(high, indexes[i])
+end
+local flags = {}
+if high - low < ${RESULTS_SCAN_WINDOW} then
+  local bytes = redis.call('GETRANGE', KEYS[1], low, high)
+  for i = 1, #indexes do
+    local at = indexes[i] - low + 1
+    flags[i] = (at <= #bytes and string.sub(bytes, at, at) ~= NUL) and 1 or 0
+  end
+else
+  for i = 1, #indexes do
+    local byte = redis.call('GETRANGE', KEYS[1], indexes[i], indexes[i])
+    flags[i] = (byte ~= '' and byte ~= NUL) and 1 or 0
+  end
+end
+return flags
 `,
 };
 
