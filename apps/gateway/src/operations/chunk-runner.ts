@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
-import { OperationRecord, StoreBundle, TERMINAL_STATUSES } from '@app/store';
+import { isTerminal, StoreBundle } from '@app/store';
 import { AccountRegistry } from '../accounts/account-registry';
 import { OperationMetrics } from '../metrics/operation-metrics';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
@@ -37,7 +37,7 @@ export class ChunkRunner {
   async run(operationId: string, chunkIndex: number): Promise<void> {
     const { operations } = this.store;
     let operation = await operations.get(operationId);
-    if (!operation || isTerminal(operation)) return;
+    if (!operation || isTerminal(operation.status)) return;
     const account = this.accounts.get(operation.accountId);
     if (!account) {
       await operations.transition(operationId, 'failed', {
@@ -102,7 +102,7 @@ export class ChunkRunner {
     const timer = setInterval(() => {
       this.store.operations.get(operationId).then(
         (operation) => {
-          if (!operation || isTerminal(operation)) stop.abort();
+          if (!operation || isTerminal(operation.status)) stop.abort();
         },
         () => undefined, // the store is down: the calls themselves will fail and the job is retried
       );
@@ -110,10 +110,6 @@ export class ChunkRunner {
     timer.unref();
     return timer;
   }
-}
-
-function isTerminal(operation: OperationRecord): boolean {
-  return TERMINAL_STATUSES.includes(operation.status);
 }
 
 /** Runs `work` over `items` with at most `size` at once, taking no new item once `signal` aborts. */

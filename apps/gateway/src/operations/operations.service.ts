@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, GatewayConfig } from '@app/config';
 import { ContactOutcome, ContactOutcomeKind, GatewayError } from '@app/core';
-import { OperationRecord, StoreBundle, TERMINAL_STATUSES } from '@app/store';
+import { isTerminal, OperationRecord, StoreBundle } from '@app/store';
 import { Account, AccountRegistry } from '../accounts/account-registry';
 import { AccountAccess } from '../auth/account-access';
 import { OperationMetrics } from '../metrics/operation-metrics';
@@ -67,7 +67,7 @@ export class OperationsService {
   async waitForEnd(operation: OperationRecord, seconds: number): Promise<OperationRecord> {
     const deadline = Date.now() + seconds * 1000;
     let current = operation;
-    while (!isTerminal(current) && Date.now() < deadline) {
+    while (!isTerminal(current.status) && Date.now() < deadline) {
       await sleep(Math.min(WAIT_POLL_MS, Math.max(1, deadline - Date.now())));
       current = (await this.store.operations.get(operation.id)) ?? current;
     }
@@ -87,7 +87,7 @@ export class OperationsService {
     const operation = await this.find(client, id);
     this.access.resolve(client, operation.accountId, 'contacts.delete');
     const after = (await this.store.operations.transition(id, 'cancelled')) ?? operation;
-    if (!isTerminal(operation) && after.status === 'cancelled')
+    if (!isTerminal(operation.status) && after.status === 'cancelled')
       this.metrics.operationEnded(operation.accountId, 'cancelled');
     return after;
   }
@@ -142,7 +142,7 @@ export class OperationsService {
    */
   private async estimateCompletion(operation: OperationRecord): Promise<string | null> {
     const account = this.registry.get(operation.accountId);
-    if (isTerminal(operation) || !account) return null;
+    if (isTerminal(operation.status) || !account) return null;
     const remaining = operation.progress.total - operation.progress.processed;
     const active = await this.store.operations.activeOnAccount(operation.accountId);
     const others = active.filter((o) => o.id !== operation.id);
@@ -157,10 +157,6 @@ export class OperationsService {
     // The first window's worth can go at once; each further one waits a window.
     return new Date(Date.now() + (Math.ceil(calls / perWindow) - 1) * windowMs).toISOString();
   }
-}
-
-export function isTerminal(operation: OperationRecord): boolean {
-  return TERMINAL_STATUSES.includes(operation.status);
 }
 
 function toContactOutcome({

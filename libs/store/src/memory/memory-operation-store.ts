@@ -1,5 +1,6 @@
 import { ContactError, ContactOutcomeKind } from '@app/core';
 import {
+  isTerminal,
   NewOperation,
   NumberOutcome,
   OperationRecord,
@@ -12,7 +13,6 @@ import {
   checkIndex,
   checkNewOperation,
   chunkCountOf,
-  isTerminal,
   mayTransition,
   operationExists,
   operationNotFound,

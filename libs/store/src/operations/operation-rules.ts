@@ -1,11 +1,5 @@
 import { ContactOutcomeKind, GatewayError } from '@app/core';
-import {
-  NewOperation,
-  OperationProgress,
-  OperationRecord,
-  OperationStatus,
-  TERMINAL_STATUSES,
-} from '../ports/operation-store';
+import { NewOperation, OperationProgress, OperationRecord, OperationStatus } from '../ports/operation-store';
 
 /** The progress counter each outcome kind moves, besides `processed`. */
 export const OUTCOME_COUNTER: Readonly<
@@ -16,10 +10,6 @@ export const OUTCOME_COUNTER: Readonly<
   not_deletable: 'notDeletable',
   failed: 'failed',
 };
-
-export function isTerminal(status: OperationStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
 
 /**
  * Whether `from` may move to `to`: only a queued operation starts running, and only a queued or

@@ -4,6 +4,11 @@ export type OperationStatus = 'queued' | 'running' | 'completed' | 'cancelled' |
 
 export const TERMINAL_STATUSES: readonly OperationStatus[] = ['completed', 'cancelled', 'failed'];
 
+/** An ended operation: nothing more will be sent for it. */
+export function isTerminal(status: OperationStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
 export interface OperationProgress {
   total: number;
   processed: number;

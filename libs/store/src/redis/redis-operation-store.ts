@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ContactError, ContactOutcomeKind } from '@app/core';
 import {
+  isTerminal,
   NewOperation,
   NumberOutcome,
   OperationRecord,
@@ -14,7 +15,6 @@ import {
   checkIndex,
   checkNewOperation,
   chunkCountOf,
-  isTerminal,
   operationExists,
   operationNotFound,
   OUTCOME_COUNTER,
