@@ -57,7 +57,7 @@ export class ContactsService {
     const outcome = await requireOperation(account.adapter, 'deleteContact')(
       campaignId,
       { ...selection, phoneNumber: phoneNumbers[0] },
-      ctx,
+      this.contexts.interactive(requestId),
     );
     return { kind: 'done', result: summarise([{ ...outcome, phoneNumber: phoneNumbers[0] }]) };
   }
