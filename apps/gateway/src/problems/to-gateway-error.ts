@@ -1,5 +1,4 @@
 import { HttpException } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { ErrorCode, GatewayError } from '@app/core';
 
 /**
@@ -20,12 +19,6 @@ const FRAMEWORK_STATUS_CODES: Record<number, { code: ErrorCode; detail?: string;
 /** Everything thrown anywhere becomes a GatewayError; what cannot be classified is an internal error. */
 export function toGatewayError(error: unknown): { error: GatewayError; unexpected: boolean } {
   if (error instanceof GatewayError) return { error, unexpected: false };
-  if (error instanceof ThrottlerException) {
-    return {
-      error: new GatewayError('rate_limited', 'This client sent too many requests; slow down'),
-      unexpected: false,
-    };
-  }
   const known = error instanceof HttpException ? FRAMEWORK_STATUS_CODES[error.getStatus()] : undefined;
   if (error instanceof HttpException && known) {
     const detail = known.detail ?? error.message;
