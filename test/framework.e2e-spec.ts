@@ -71,6 +71,7 @@ describe('the HTTP surface', () => {
       [
         '/health/live',
         '/health/ready',
+        '/metrics',
         '/v1/accounts',
         '/v1/accounts/{accountId}/callbacks',
         '/v1/accounts/{accountId}/callbacks/{callbackId}',
@@ -108,6 +109,8 @@ describe('the HTTP surface', () => {
     );
     expect(contacts.security).toEqual([{ 'client-key': [] }]);
     for (const code of ERROR_CODES) expect(doc.info.description).toContain(`\`${code}\``);
+    const throttled = doc.paths['/v1/accounts'].get.responses['429'];
+    expect(Object.keys(throttled.headers)).toEqual(['Retry-After', 'RateLimit-Policy', 'RateLimit']);
   });
 
   it('reports liveness, readiness and Prometheus metrics without a key', async () => {

@@ -58,13 +58,33 @@ export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecor
   return applyDecorators(ApiExtraModels(ProblemDto), ...responses);
 }
 
+/** Codes whose answers carry Retry-After (provider_unavailable: while the account's circuit is open). */
+const RETRY_AFTER_CODES: ErrorCode[] = [
+  'rate_limited',
+  'provider_rate_limited',
+  'idempotency_key_in_use',
+  'provider_unavailable',
+];
+
 function headersFor(codes: ErrorCode[]) {
-  const retry = codes.some((c) =>
-    ['rate_limited', 'provider_rate_limited', 'idempotency_key_in_use', 'store_unavailable'].includes(c),
-  );
-  return retry
-    ? { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } }
-    : undefined;
+  const headers: Record<string, { description: string; schema: { type: 'integer' | 'string' } }> = {};
+  if (codes.some((c) => RETRY_AFTER_CODES.includes(c))) {
+    headers['Retry-After'] = {
+      description: 'Seconds to wait before trying again.',
+      schema: { type: 'integer' },
+    };
+  }
+  if (codes.includes('rate_limited')) {
+    headers['RateLimit-Policy'] = {
+      description: 'This client\'s quota (IETF draft), e.g. `"per-client";q=600;w=60`.',
+      schema: { type: 'string' },
+    };
+    headers.RateLimit = {
+      description: 'What is left of it and when it resets (IETF draft), e.g. `"per-client";r=0;t=42`.',
+      schema: { type: 'string' },
+    };
+  }
+  return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
 /** Codes the Idempotency-Key handling adds to a mutating route. */
