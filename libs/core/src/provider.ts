@@ -18,7 +18,15 @@ export interface CallContext {
   requestId: string;
   deadline: number;
   priority?: 'interactive' | 'bulk';
+  /** Bulk calls only: who the account's bulk grants are shared between, turn by turn (a client id). */
+  tenant?: string;
   signal?: AbortSignal;
+  /**
+   * Called each time the budget has granted the call, just before it is sent. A bulk operation claims
+   * the number here (still its chunk's holder, still without an outcome); throwing sends nothing.
+   * Adapters pass it on only for the call that does the work, not for helper calls such as a token.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 /** What the gateway needs to know about a provider before it calls it: static facts only. */

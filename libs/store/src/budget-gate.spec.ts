@@ -73,16 +73,56 @@ describe('BudgetGate', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
-  it('keeps the interactive share free from bulk work', async () => {
+  it('gives bulk work the whole window while no interactive call waits', async () => {
+    const gate = new BudgetGate(new MemoryRateLimiter(), { key: 'e', limit: { limit: 10, windowMs: 5000 } });
+    for (let i = 0; i < 10; i++) await gate.run(ctx(50, 'bulk'), async () => undefined);
+    const error = await gate.run(ctx(50, 'bulk'), async () => undefined).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'provider_rate_limited', notProcessed: true });
+    // The exact wait, for the scheduler that moves the bulk work out of the way until then.
+    expect((error as GatewayError).retryAfterMs).toBeGreaterThan(4000);
+  });
+
+  it('serves a waiting interactive call before bulk work when a grant frees', async () => {
+    const limiter = new MemoryRateLimiter();
+    const gate = new BudgetGate(limiter, { key: 'f', limit: { limit: 2, windowMs: 300 }, marginMs: 0 });
+    await gate.run(ctx(50, 'bulk'), async () => undefined);
+    await gate.run(ctx(50, 'bulk'), async () => undefined);
+    const order: string[] = [];
+    const interactive = gate.run(ctx(2000), async () => order.push('interactive'));
+    // Bulk asks in a tight loop while the interactive call waits; it gets only what the call leaves.
+    const bulk = (async () => {
+      for (let i = 0; i < 2; i++) await gate.run(ctx(2000, 'bulk'), async () => order.push('bulk'));
+    })();
+    await Promise.all([interactive, bulk]);
+    expect(order[0]).toBe('interactive');
+  });
+
+  it('tells its observer about grants by priority and interactive calls waiting', async () => {
+    const events: string[] = [];
     const gate = new BudgetGate(new MemoryRateLimiter(), {
-      key: 'e',
-      limit: { limit: 10, windowMs: 5000 },
-      bulkShare: 0.8,
+      key: 'g',
+      limit: { limit: 1, windowMs: 200 },
+      marginMs: 0,
+      observer: {
+        granted: (priority) => events.push(`granted ${priority}`),
+        waiting: (delta) => events.push(`waiting ${delta}`),
+      },
     });
-    for (let i = 0; i < 8; i++) await gate.run(ctx(50, 'bulk'), async () => undefined);
-    await expect(gate.run(ctx(50, 'bulk'), async () => undefined)).rejects.toMatchObject({
-      code: 'provider_rate_limited',
-    });
-    await expect(gate.run(ctx(50), async () => 'interactive')).resolves.toBe('interactive');
+    await gate.run(ctx(50, 'bulk'), async () => undefined);
+    await gate.run(ctx(1000), async () => undefined);
+    expect(events).toEqual(['granted bulk', 'waiting 1', 'granted interactive', 'waiting -1']);
+  });
+
+  it('calls beforeSend after the grant and sends nothing when it throws', async () => {
+    const gate = new BudgetGate(new MemoryRateLimiter(), { key: 'h', limit: { limit: 5, windowMs: 1000 } });
+    const send = jest.fn(async () => 'sent');
+    const refused = new Error('not the holder any more');
+    await expect(
+      gate.run({ ...ctx(100, 'bulk'), beforeSend: async () => Promise.reject(refused) }, send),
+    ).rejects.toBe(refused);
+    expect(send).not.toHaveBeenCalled();
+    const hook = jest.fn(async () => undefined);
+    await expect(gate.run({ ...ctx(100, 'bulk'), beforeSend: hook }, send)).resolves.toBe('sent');
+    expect(hook).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,13 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CallContext, GatewayError, RateLimit, VendorCallGate } from '@app/core';
-import { RateLimiter } from './ports/rate-limiter';
+import { DEFAULT_SHARING, GrantRequest, RateLimiter, SharingPolicy } from './ports/rate-limiter';
+
+export type GrantPriority = 'interactive' | 'bulk';
+
+/** What the gate tells whoever watches the account's budget (metrics). */
+export interface BudgetGateObserver {
+  granted(priority: GrantPriority): void;
+  /** +1 when an interactive call starts waiting for a grant, -1 when it stops. */
+  waiting(delta: 1 | -1): void;
+}
 
 export interface BudgetGateOptions {
   /** Limiter key of the vendor account; every replica must use the same one. */
   key: string;
   limit: RateLimit;
-  /** Share of the window bulk work may fill, leaving the rest to interactive calls (0..1]. */
-  bulkShare?: number;
+  /** Share of the window bulk work leaves free while interactive calls were seen in the last window. */
+  interactiveShare?: number;
+  /** How long a refused caller stays registered as waiting beyond the wait it was told. */
+  leaseMs?: number;
   /** How long the account pauses after the vendor says it is over its limit; defaults to one window. */
   vendorLimitPauseMs?: number;
   /**
@@ -16,6 +28,7 @@ export interface BudgetGateOptions {
    * arrivals into one of the vendor's windows. Defaults to 1 % of the window, at least 100 ms, at most 1 s.
    */
   marginMs?: number;
+  observer?: BudgetGateObserver;
 }
 
 export function defaultMarginMs(windowMs: number): number {
@@ -25,11 +38,13 @@ export function defaultMarginMs(windowMs: number): number {
 /**
  * The vendor-neutral gate every vendor call passes: it takes a grant from the shared limiter before
  * the call, waits (without polling hard) for the earliest grant the limiter reports, and gives up with
- * `provider_rate_limited` once the caller's deadline would pass.
+ * `provider_rate_limited` once the caller's deadline would pass. Interactive calls come first; bulk
+ * calls take what no interactive call waits for, their tenants in turn.
  */
 export class BudgetGate implements VendorCallGate {
   /** The configured budget with the margin added to its window. */
   private readonly window: RateLimit;
+  private readonly policy: SharingPolicy;
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -40,11 +55,17 @@ export class BudgetGate implements VendorCallGate {
       limit: limit.limit,
       windowMs: limit.windowMs + (options.marginMs ?? defaultMarginMs(limit.windowMs)),
     };
+    this.policy = {
+      spacingMs: limit.windowMs / limit.limit,
+      interactiveShare: options.interactiveShare ?? DEFAULT_SHARING.interactiveShare,
+      leaseMs: options.leaseMs ?? DEFAULT_SHARING.leaseMs,
+    };
   }
 
   async run<T>(ctx: CallContext, call: () => Promise<T>): Promise<T> {
     for (;;) {
       await this.acquire(ctx);
+      await ctx.beforeSend?.();
       try {
         return await call();
       } catch (error) {
@@ -62,23 +83,52 @@ export class BudgetGate implements VendorCallGate {
   }
 
   private async acquire(ctx: CallContext): Promise<void> {
-    const { limit } = this.options;
-    const ceiling =
-      ctx.priority === 'bulk'
-        ? Math.max(1, Math.floor(limit.limit * (this.options.bulkShare ?? 1)))
-        : limit.limit;
-    for (;;) {
-      const result = await this.limiter.tryAcquire(this.options.key, this.window, ceiling);
-      if (result.granted) return;
-      const waitUntil = Date.now() + result.retryAfterMs;
-      if (waitUntil > ctx.deadline) {
-        throw new GatewayError(
-          'provider_rate_limited',
-          `The provider's rate budget for this account (${limit.limit} per ${limit.windowMs} ms) is spent; nothing was sent`,
-          { retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)), notProcessed: true },
-        );
+    const priority: GrantPriority = ctx.priority ?? 'interactive';
+    const request: GrantRequest =
+      priority === 'interactive'
+        ? { priority, waiterId: randomUUID() }
+        : { priority, tenant: ctx.tenant ?? '' };
+    let waiting = false;
+    let granted = false;
+    try {
+      for (;;) {
+        const result = await this.limiter.tryAcquire(this.options.key, this.window, request, this.policy);
+        if (result.granted) {
+          granted = true;
+          this.options.observer?.granted(priority);
+          return;
+        }
+        if (!waiting && request.priority === 'interactive') {
+          waiting = true;
+          this.options.observer?.waiting(1);
+        }
+        if (Date.now() + result.retryAfterMs > ctx.deadline) throw this.spent(result.retryAfterMs);
+        await sleep(result.retryAfterMs, undefined, { signal: ctx.signal });
       }
-      await sleep(result.retryAfterMs, undefined, { signal: ctx.signal });
+    } finally {
+      if (waiting) {
+        this.options.observer?.waiting(-1);
+        // A call that gives up (deadline, abort) frees its place at once instead of when its lease lapses.
+        if (!granted && request.priority === 'interactive') await this.withdraw(request.waiterId);
+      }
     }
+  }
+
+  /** Best effort: a waiter left registered lapses with its lease anyway. */
+  private async withdraw(waiterId: string): Promise<void> {
+    await this.limiter.withdraw(this.options.key, waiterId).catch(() => undefined);
+  }
+
+  private spent(retryAfterMs: number): GatewayError {
+    const { limit } = this.options;
+    return new GatewayError(
+      'provider_rate_limited',
+      `The provider's rate budget for this account (${limit.limit} per ${limit.windowMs} ms) is spent; nothing was sent`,
+      {
+        retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+        retryAfterMs,
+        notProcessed: true,
+      },
+    );
   }
 }

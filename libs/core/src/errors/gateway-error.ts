@@ -18,6 +18,8 @@ export interface GatewayErrorOptions {
   provider?: ProviderDetail;
   /** Seconds the caller should wait before trying again (sent as `Retry-After`). */
   retryAfterSeconds?: number;
+  /** The same wait to the millisecond, for the gateway's own schedulers (never sent). */
+  retryAfterMs?: number;
   /**
    * True when the vendor certainly did not act on the request (connection refused, its rate-limit
    * answer), so sending it again cannot do the work twice.
@@ -35,6 +37,7 @@ export class GatewayError extends Error {
   readonly errors?: FieldError[];
   readonly provider?: ProviderDetail;
   readonly retryAfterSeconds?: number;
+  readonly retryAfterMs?: number;
   readonly notProcessed: boolean;
   readonly transient: boolean;
 
@@ -46,6 +49,7 @@ export class GatewayError extends Error {
     this.errors = options.errors;
     this.provider = options.provider;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.retryAfterMs = options.retryAfterMs;
     this.notProcessed = options.notProcessed ?? false;
     this.transient = options.transient ?? TRANSIENT_CODES.has(code);
   }

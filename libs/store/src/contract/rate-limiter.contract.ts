@@ -1,8 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RateLimiter } from '../ports/rate-limiter';
+import { RateLimit } from '@app/core';
+import { GrantRequest, RateLimiter, SharingPolicy } from '../ports/rate-limiter';
 
 let keySeq = 0;
 const freshKey = () => `contract-${process.pid}-${Date.now()}-${keySeq++}`;
+
+const interactive = (waiterId: string = randomUUID()): GrantRequest => ({ priority: 'interactive', waiterId });
+const bulk = (tenant = 'tenant-a'): GrantRequest => ({ priority: 'bulk', tenant });
+const policyFor = (limit: RateLimit, overrides: Partial<SharingPolicy> = {}): SharingPolicy => ({
+  spacingMs: limit.windowMs / limit.limit,
+  interactiveShare: 0,
+  leaseMs: 1000,
+  ...overrides,
+});
 
 /**
  * The behaviour every RateLimiter must have, run against each implementation. Windows are short real
@@ -17,14 +28,16 @@ export function describeRateLimiterContract(
     beforeAll(async () => {
       limiter = await create();
     });
+    const acquire = (key: string, limit: RateLimit, request: GrantRequest = interactive()) =>
+      limiter.tryAcquire(key, limit, request, policyFor(limit));
 
     it('grants `limit` calls in a window and refuses the next with the wait until the oldest grant leaves', async () => {
       const key = freshKey();
       const limit = { limit: 3, windowMs: 400 };
       const grants = [];
-      for (let i = 0; i < 3; i++) grants.push(await limiter.tryAcquire(key, limit));
+      for (let i = 0; i < 3; i++) grants.push(await acquire(key, limit));
       expect(grants).toEqual([{ granted: true }, { granted: true }, { granted: true }]);
-      const refused = await limiter.tryAcquire(key, limit);
+      const refused = await acquire(key, limit);
       expect(refused.granted).toBe(false);
       if (refused.granted) return;
       expect(refused.retryAfterMs).toBeGreaterThan(200);
@@ -34,67 +47,147 @@ export function describeRateLimiterContract(
     it('grants again once the reported wait has passed', async () => {
       const key = freshKey();
       const limit = { limit: 2, windowMs: 300 };
-      await limiter.tryAcquire(key, limit);
-      await limiter.tryAcquire(key, limit);
-      const refused = await limiter.tryAcquire(key, limit);
+      await acquire(key, limit);
+      await acquire(key, limit);
+      const refused = await acquire(key, limit);
       expect(refused.granted).toBe(false);
       await sleep(refused.granted ? 0 : refused.retryAfterMs + 20);
-      expect(await limiter.tryAcquire(key, limit)).toEqual({ granted: true });
+      expect(await acquire(key, limit)).toEqual({ granted: true });
     });
 
     it('slides: a grant frees exactly one window after it was given, not at a fixed boundary', async () => {
       const key = freshKey();
       const limit = { limit: 2, windowMs: 600 };
-      await limiter.tryAcquire(key, limit);
+      await acquire(key, limit);
       await sleep(300);
-      await limiter.tryAcquire(key, limit);
-      const refused = await limiter.tryAcquire(key, limit);
+      await acquire(key, limit);
+      const refused = await acquire(key, limit);
       // The first grant leaves ~300 ms from now; the second one ~600 ms from now.
       expect(refused.granted).toBe(false);
       if (refused.granted) return;
       expect(refused.retryAfterMs).toBeLessThanOrEqual(320);
       await sleep(refused.retryAfterMs + 20);
-      expect(await limiter.tryAcquire(key, limit)).toEqual({ granted: true });
-      expect((await limiter.tryAcquire(key, limit)).granted).toBe(false);
+      expect(await acquire(key, limit)).toEqual({ granted: true });
+      expect((await acquire(key, limit)).granted).toBe(false);
     });
 
     it('never grants more than the limit to concurrent callers', async () => {
       const key = freshKey();
       const limit = { limit: 5, windowMs: 5000 };
-      const results = await Promise.all(Array.from({ length: 40 }, () => limiter.tryAcquire(key, limit)));
+      const results = await Promise.all(Array.from({ length: 40 }, () => acquire(key, limit)));
       expect(results.filter((r) => r.granted)).toHaveLength(5);
     });
 
-    it('keeps a ceiling: capped callers leave the rest of the window to others', async () => {
+    it('gives bulk work every grant while no interactive call waits (work-conserving)', async () => {
       const key = freshKey();
       const limit = { limit: 4, windowMs: 5000 };
-      expect(await limiter.tryAcquire(key, limit, 2)).toEqual({ granted: true });
-      expect(await limiter.tryAcquire(key, limit, 2)).toEqual({ granted: true });
-      expect((await limiter.tryAcquire(key, limit, 2)).granted).toBe(false);
-      expect(await limiter.tryAcquire(key, limit)).toEqual({ granted: true });
-      expect(await limiter.tryAcquire(key, limit)).toEqual({ granted: true });
-      expect((await limiter.tryAcquire(key, limit)).granted).toBe(false);
+      for (let i = 0; i < 4; i++) expect(await acquire(key, limit, bulk())).toEqual({ granted: true });
+      expect((await acquire(key, limit, bulk())).granted).toBe(false);
+    });
+
+    it('leaves a freed grant to a waiting interactive call, whoever asks first', async () => {
+      const key = freshKey();
+      const limit = { limit: 2, windowMs: 400 };
+      await acquire(key, limit, bulk());
+      await acquire(key, limit, bulk());
+      const waiter = randomUUID();
+      const refused = await acquire(key, limit, interactive(waiter));
+      expect(refused.granted).toBe(false);
+      await sleep(refused.granted ? 0 : refused.retryAfterMs + 20);
+      // Both grants freed: bulk may take one, never the one the interactive call waits for.
+      expect(await acquire(key, limit, bulk())).toEqual({ granted: true });
+      expect((await acquire(key, limit, bulk())).granted).toBe(false);
+      expect(await acquire(key, limit, interactive(waiter))).toEqual({ granted: true });
+    });
+
+    it('forgets a waiting interactive call that withdrew, or whose lease lapsed', async () => {
+      const key = freshKey();
+      const limit = { limit: 1, windowMs: 300 };
+      await acquire(key, limit, bulk());
+      const withdrawn = randomUUID();
+      expect((await acquire(key, limit, interactive(withdrawn))).granted).toBe(false);
+      await limiter.withdraw(key, withdrawn);
+      const lapsing = await limiter.tryAcquire(key, limit, interactive(), policyFor(limit, { leaseMs: 50 }));
+      expect(lapsing.granted).toBe(false);
+      await sleep((lapsing.granted ? 0 : lapsing.retryAfterMs) + 100);
+      expect(await acquire(key, limit, bulk())).toEqual({ granted: true });
+    });
+
+    it('while interactive calls come, fills the last grant only if a grant frees within the spacing', async () => {
+      const key = freshKey();
+      const limit = { limit: 3, windowMs: 900 };
+      expect(await acquire(key, limit, interactive())).toEqual({ granted: true });
+      expect(await acquire(key, limit, bulk())).toEqual({ granted: true });
+      const held = await acquire(key, limit, bulk());
+      expect(held.granted).toBe(false);
+      if (held.granted) return;
+      // The first grant frees ~900 ms from now; the last grant waits until it is 300 ms (the spacing) away.
+      expect(held.retryAfterMs).toBeGreaterThan(450);
+      expect(held.retryAfterMs).toBeLessThanOrEqual(600);
+      await sleep(held.retryAfterMs + 20);
+      expect(await acquire(key, limit, bulk())).toEqual({ granted: true });
+    });
+
+    it('keeps a share free for interactive calls only while they were seen in the last window', async () => {
+      const key = freshKey();
+      const limit = { limit: 4, windowMs: 5000 };
+      const policy = policyFor(limit, { interactiveShare: 0.5, spacingMs: 10_000 });
+      expect(await limiter.tryAcquire(key, limit, interactive(), policy)).toEqual({ granted: true });
+      expect(await limiter.tryAcquire(key, limit, bulk(), policy)).toEqual({ granted: true });
+      expect((await limiter.tryAcquire(key, limit, bulk(), policy)).granted).toBe(false);
+      expect(await limiter.tryAcquire(key, limit, interactive(), policy)).toEqual({ granted: true });
+      const quiet = freshKey();
+      for (let i = 0; i < 4; i++) {
+        expect(await limiter.tryAcquire(quiet, limit, bulk(), policy)).toEqual({ granted: true });
+      }
+    });
+
+    it('makes bulk tenants take turns, grant by grant', async () => {
+      const key = freshKey();
+      const limit = { limit: 10, windowMs: 5000 };
+      expect(await acquire(key, limit, bulk('a'))).toEqual({ granted: true });
+      expect(await acquire(key, limit, bulk('b'))).toEqual({ granted: true });
+      expect(await acquire(key, limit, bulk('a'))).toEqual({ granted: true });
+      const notYet = await acquire(key, limit, bulk('a'));
+      expect(notYet.granted).toBe(false);
+      if (!notYet.granted) expect(notYet.retryAfterMs).toBeLessThanOrEqual(50);
+      expect(await acquire(key, limit, bulk('b'))).toEqual({ granted: true });
+      expect(await acquire(key, limit, bulk('a'))).toEqual({ granted: true });
+    });
+
+    it('lets a tenant go on alone once the other stops asking', async () => {
+      const key = freshKey();
+      const limit = { limit: 10, windowMs: 5000 };
+      const short = policyFor(limit, { leaseMs: 100 });
+      await limiter.tryAcquire(key, limit, bulk('a'), short);
+      await limiter.tryAcquire(key, limit, bulk('b'), short);
+      await limiter.tryAcquire(key, limit, bulk('a'), short);
+      expect((await limiter.tryAcquire(key, limit, bulk('a'), short)).granted).toBe(false);
+      await sleep(150);
+      expect(await limiter.tryAcquire(key, limit, bulk('a'), short)).toEqual({ granted: true });
+      expect(await limiter.tryAcquire(key, limit, bulk('a'), short)).toEqual({ granted: true });
     });
 
     it('refuses everything while paused, and says for how long', async () => {
       const key = freshKey();
       const limit = { limit: 100, windowMs: 1000 };
       await limiter.pause(key, 300);
-      const refused = await limiter.tryAcquire(key, limit);
+      expect((await acquire(key, limit, bulk())).granted).toBe(false);
+      const refused = await acquire(key, limit);
       expect(refused.granted).toBe(false);
       if (refused.granted) return;
       expect(refused.retryAfterMs).toBeGreaterThan(200);
       expect(refused.retryAfterMs).toBeLessThanOrEqual(300);
       await sleep(refused.retryAfterMs + 20);
-      expect(await limiter.tryAcquire(key, limit)).toEqual({ granted: true });
+      expect(await acquire(key, limit)).toEqual({ granted: true });
     });
 
     it('keeps keys apart', async () => {
       const [a, b] = [freshKey(), freshKey()];
       const limit = { limit: 1, windowMs: 5000 };
-      expect(await limiter.tryAcquire(a, limit)).toEqual({ granted: true });
-      expect(await limiter.tryAcquire(b, limit)).toEqual({ granted: true });
-      expect((await limiter.tryAcquire(a, limit)).granted).toBe(false);
+      expect(await acquire(a, limit)).toEqual({ granted: true });
+      expect(await acquire(b, limit)).toEqual({ granted: true });
+      expect((await acquire(a, limit)).granted).toBe(false);
     });
   });
 }

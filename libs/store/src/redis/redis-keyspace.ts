@@ -7,6 +7,14 @@ export interface RateLimitKeys {
   grants: string;
   /** The server time (ms) until which every grant is refused; expires with the pause. */
   pause: string;
+  /** Sorted set of waiting interactive calls, scored by when their registration lapses. */
+  waiters: string;
+  /** Sorted set of bulk tenants taking turns, scored by when their registration lapses. */
+  contenders: string;
+  /** Hash of bulk tenant → its last grant time. */
+  turns: string;
+  /** Exists for one window after an interactive call asked for a grant. */
+  interactiveSeen: string;
 }
 
 /** The keys of one shared vendor token. */
@@ -48,7 +56,14 @@ export class RedisKeyspace {
 
   rateLimit(id: string): RateLimitKeys {
     const group = this.group('rl', id);
-    return { grants: `${group}:grants`, pause: `${group}:pause` };
+    return {
+      grants: `${group}:grants`,
+      pause: `${group}:pause`,
+      waiters: `${group}:waiters`,
+      contenders: `${group}:contenders`,
+      turns: `${group}:turns`,
+      interactiveSeen: `${group}:seen`,
+    };
   }
 
   token(id: string): TokenKeys {

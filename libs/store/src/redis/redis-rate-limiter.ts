@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimit } from '@app/core';
-import { AcquireResult, RateLimiter } from '../ports/rate-limiter';
+import { AcquireResult, GrantRequest, RateLimiter, SharingPolicy } from '../ports/rate-limiter';
 import { integerPair, runScript } from './redis-script';
 import { RedisKeyspace } from './redis-keyspace';
 import { storeCall } from './store-errors';
-import { ACQUIRE_GRANT, PAUSE_WINDOW } from './scripts/rate-limiter.scripts';
+import { ACQUIRE_GRANT, PAUSE_WINDOW, WITHDRAW_WAITER } from './scripts/rate-limiter.scripts';
 
 /**
  * The sliding window shared by every replica: each decision is one script on Redis, timed by the Redis
  * server's clock, so replicas with skewed clocks still agree and together never exceed the limit.
+ * Waiting interactive calls and bulk tenants' turns live beside the window, so every replica sees them.
  */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
@@ -17,18 +18,38 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly keyspace: RedisKeyspace = new RedisKeyspace(),
   ) {}
 
-  async tryAcquire(key: string, limit: RateLimit, ceiling = limit.limit): Promise<AcquireResult> {
+  async tryAcquire(
+    key: string,
+    limit: RateLimit,
+    request: GrantRequest,
+    policy: SharingPolicy,
+  ): Promise<AcquireResult> {
     const keys = this.keyspace.rateLimit(key);
+    const interactive = request.priority === 'interactive';
     const reply = await storeCall(() =>
       runScript(
         this.redis,
         ACQUIRE_GRANT,
-        [keys.grants, keys.pause],
-        [limit.limit, limit.windowMs, ceiling, randomUUID()],
+        [keys.grants, keys.pause, keys.waiters, keys.contenders, keys.turns, keys.interactiveSeen],
+        [
+          limit.limit,
+          limit.windowMs,
+          request.priority,
+          interactive ? request.waiterId : randomUUID(),
+          interactive ? '' : request.tenant,
+          policy.spacingMs,
+          policy.interactiveShare,
+          policy.leaseMs,
+        ],
       ),
     );
     const [granted, retryAfterMs] = integerPair(reply, ACQUIRE_GRANT);
     return granted === 1 ? { granted: true } : { granted: false, retryAfterMs };
+  }
+
+  async withdraw(key: string, waiterId: string): Promise<void> {
+    const keys = this.keyspace.rateLimit(key);
+    await storeCall(() => runScript(this.redis, WITHDRAW_WAITER, [keys.waiters], [waiterId]));
   }
 
   async pause(key: string, ms: number): Promise<void> {

@@ -1,43 +1,118 @@
 import { RedisScript } from '../redis-script';
+import { TURN_RETRY_MS } from '../../sharing-rules';
 import { SERVER_CLOCK_LUA } from './server-clock.lua';
 
-/** How long a grants set outlives its newest grant, so it never expires while a grant still counts. */
+/** How long the window's keys outlive their newest write, so none expires while it still counts. */
 export const GRANTS_EXPIRY_MARGIN_MS = 1000;
 
 /**
- * Takes one grant from a sliding window, on the server clock (the same rules as MemoryRateLimiter).
+ * Takes one grant from a sliding window shared by interactive calls and bulk work, on the server clock
+ * (the same rules as MemoryRateLimiter, step by step).
  *
- * KEYS: [1] grants (sorted set, score = grant time in ms), [2] pause (pausedUntil in ms).
- * ARGV: [1] limit, [2] windowMs, [3] ceiling (≤ limit), [4] a unique id making the grant's member unique.
- * Returns `{1, 0}` when granted, else `{0, retryAfterMs}` with retryAfterMs ≥ 1:
- * - paused: the time left of the pause;
- * - full: when the grant at index `count - cap` leaves the window, which brings the count below the
- *   caller's cap (`cap = min(ceiling, limit)`).
- * Grants with score ≤ now - windowMs have left the window and are dropped.
+ * KEYS (one account's, one slot): [1] grants (sorted set, score = grant time in ms), [2] pause
+ * (pausedUntil in ms), [3] waiters (sorted set: waiting interactive call id → when it lapses),
+ * [4] contenders (sorted set: bulk tenant → when it lapses), [5] turns (hash: bulk tenant → its last
+ * grant time), [6] seen (exists for one window after an interactive call asked).
+ * ARGV: [1] limit, [2] windowMs, [3] 'interactive' | 'bulk', [4] a unique id (the grant's member; the
+ * waiter id of an interactive call), [5] the bulk tenant ('' for interactive), [6] spacingMs,
+ * [7] interactiveShare, [8] leaseMs.
+ * Returns `{1, 0}` when granted, else `{0, retryAfterMs}` with retryAfterMs ≥ 1.
+ * - Interactive: granted while the window has room; refused, it is registered as waiting until the
+ *   wait it is told plus the lease (a call that dies stops counting then).
+ * - Bulk: its cap is the limit less the waiting interactive calls, and less interactiveShare of it
+ *   while interactive calls were seen in the last window; then, while they were, it fills the window's
+ *   last grant only if a grant frees within spacingMs; then it must be its tenant's turn: no other
+ *   registered tenant had its last grant earlier. A refused tenant stays registered until the wait
+ *   plus the lease.
  */
 export const ACQUIRE_GRANT: RedisScript = {
   name: 'cgRateLimitAcquire',
-  numberOfKeys: 2,
+  numberOfKeys: 6,
   lua: `${SERVER_CLOCK_LUA}
-local pausedUntil = tonumber(redis.call('GET', KEYS[2]) or '0')
-if pausedUntil > now then
-  return {0, math.max(1, math.ceil(pausedUntil - now))}
-end
+local limit = tonumber(ARGV[1])
 local windowMs = tonumber(ARGV[2])
-local cap = math.min(tonumber(ARGV[1]), tonumber(ARGV[3]))
+local bulk = ARGV[3] == 'bulk'
+local id, tenant = ARGV[4], ARGV[5]
+local spacingMs, share, leaseMs = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local keep = math.ceil(windowMs + leaseMs) + ${GRANTS_EXPIRY_MARGIN_MS}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', fmt(now - windowMs))
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', fmt(now))
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', fmt(now))
 local count = redis.call('ZCARD', KEYS[1])
-if count < cap then
-  local at = fmt(now)
-  redis.call('ZADD', KEYS[1], at, at .. ':' .. ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], math.ceil(windowMs) + ${GRANTS_EXPIRY_MARGIN_MS})
-  return {1, 0}
+local function freesIn(position)
+  local grant = redis.call('ZRANGE', KEYS[1], position, position, 'WITHSCORES')
+  return math.max(1, tonumber(grant[2]) + windowMs - now)
 end
-local freeing = redis.call('ZRANGE', KEYS[1], count - cap, count - cap, 'WITHSCORES')
-if freeing[2] == nil then
-  return {0, math.max(1, math.ceil(windowMs))}
+local function grant()
+  redis.call('ZADD', KEYS[1], fmt(now), fmt(now) .. ':' .. id)
+  redis.call('PEXPIRE', KEYS[1], keep)
 end
-return {0, math.max(1, math.ceil(tonumber(freeing[2]) + windowMs - now))}
+local pausedUntil = tonumber(redis.call('GET', KEYS[2]) or '0')
+local wait = nil
+
+if not bulk then
+  redis.call('SET', KEYS[6], '1', 'PX', math.ceil(windowMs))
+  if pausedUntil > now then wait = pausedUntil - now
+  elseif count >= limit then wait = freesIn(count - limit) end
+  if not wait then
+    grant()
+    redis.call('ZREM', KEYS[3], id)
+    return {1, 0}
+  end
+  redis.call('ZADD', KEYS[3], fmt(now + wait + leaseMs), id)
+  redis.call('PEXPIRE', KEYS[3], keep)
+  return {0, math.max(1, math.ceil(wait))}
+end
+
+if pausedUntil > now then
+  wait = pausedUntil - now
+else
+  local seen = redis.call('EXISTS', KEYS[6]) == 1
+  local cap = limit - redis.call('ZCARD', KEYS[3])
+  if seen then cap = math.min(cap, math.floor(limit * (1 - share))) end
+  if count >= cap then
+    if cap <= 0 then
+      if count > 0 then wait = freesIn(0) else wait = leaseMs end
+    else
+      wait = freesIn(count - cap)
+    end
+  elseif seen and count + 1 >= limit then
+    local soonest = windowMs
+    if count > 0 then soonest = freesIn(0) end
+    if soonest > spacingMs then wait = soonest - spacingMs end
+  end
+  if not wait then
+    local mine = tonumber(redis.call('HGET', KEYS[5], tenant) or '0')
+    local others = redis.call('ZRANGE', KEYS[4], 0, -1)
+    for i = 1, #others do
+      if others[i] ~= tenant and tonumber(redis.call('HGET', KEYS[5], others[i]) or '0') < mine then
+        wait = math.min(${TURN_RETRY_MS}, leaseMs)
+        break
+      end
+    end
+  end
+end
+redis.call('ZADD', KEYS[4], fmt(now + (wait or 0) + leaseMs), tenant)
+redis.call('PEXPIRE', KEYS[4], keep)
+if wait then return {0, math.max(1, math.ceil(wait))} end
+grant()
+redis.call('HSET', KEYS[5], tenant, fmt(now))
+redis.call('PEXPIRE', KEYS[5], keep)
+return {1, 0}
+`,
+};
+
+/**
+ * Removes a waiting interactive call that gave up, so bulk work need not leave it a grant.
+ *
+ * KEYS: [1] waiters. ARGV: [1] waiter id. Returns 1.
+ */
+export const WITHDRAW_WAITER: RedisScript = {
+  name: 'cgRateLimitWithdraw',
+  numberOfKeys: 1,
+  lua: `
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
 `,
 };
 
