@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   provider_rejected: { status: 422, title: 'The provider refused the request' },
   rate_limited: { status: 429, title: 'Too many requests from this client' },
   provider_rate_limited: { status: 429, title: "The provider's rate budget could not be had in time" },
+  operation_quota_exceeded: { status: 429, title: 'Too much bulk work is queued for this client or account' },
   internal_error: { status: 500, title: 'The gateway failed unexpectedly' },
   operation_not_supported: { status: 501, title: 'The provider has no such operation' },
   provider_error: { status: 502, title: 'The provider failed' },

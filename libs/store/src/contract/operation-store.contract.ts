@@ -12,6 +12,7 @@ const RFC3339_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function newOperation(overrides: Partial<NewOperation> = {}): NewOperation {
   return {
     id: unique('op'),
+    clientId: unique('client'),
     accountId: unique('acct'),
     campaignId: '1002',
     selection: { archive: false, contactName: 'Asha' },
@@ -54,6 +55,15 @@ export function describeOperationStoreContract(
       const numbers = numbersOf(count);
       const record = await store.create(operation, numbers, RETENTION_MS);
       return { operation, numbers, record, id: operation.id };
+    }
+
+    const hold = { chunkIndex: 0, holder: 'holder-1', leaseMs: 5000 };
+
+    /** Claims a send as the chunk's holder and gives the attempt count. */
+    async function attempt(id: string, index: number): Promise<number> {
+      const claim = await store.claimSend(id, index, hold);
+      if (claim.kind !== 'claimed') throw new Error(`claim ${claim.kind}`);
+      return claim.attempt;
     }
 
     describe('create and get', () => {
@@ -114,10 +124,13 @@ export function describeOperationStoreContract(
         expect(await store.chunk(operation.id, 1)).toEqual([]);
       });
 
-      it('lists the new operation as active on its account', async () => {
-        const { operation, record } = await created(3);
-        expect(await store.activeOnAccount(operation.accountId)).toEqual([record]);
-        expect(await store.activeOnAccount(unique('acct'))).toEqual([]);
+      it("counts the new operation's numbers as queued on its account", async () => {
+        const { operation } = await created(3);
+        expect(await store.queueOf(operation.accountId)).toEqual({
+          total: 3,
+          operations: [{ id: operation.id, remaining: 3 }],
+        });
+        expect(await store.queueOf(unique('acct'))).toEqual({ total: 0, operations: [] });
       });
     });
 
@@ -234,7 +247,7 @@ export function describeOperationStoreContract(
         expect(last).toMatchObject({ recorded: true, operation: { status: 'completed' } });
         expect(last.operation.progress.processed).toBe(3);
         expect(await store.get(id)).toEqual(last.operation);
-        expect(await store.activeOnAccount(operation.accountId)).toEqual([]);
+        expect(await store.queueOf(operation.accountId)).toEqual({ total: 0, operations: [] });
       });
 
       it('completes a queued operation too (its first chunk may finish before anyone said running)', async () => {
@@ -248,7 +261,7 @@ export function describeOperationStoreContract(
         await store.transition(id, 'running');
         await store.recordOutcome(id, outcomeFor(0, numbers));
         expect(await store.transition(id, 'cancelled')).toMatchObject({ status: 'cancelled' });
-        expect(await store.activeOnAccount(operation.accountId)).toEqual([]);
+        expect(await store.queueOf(operation.accountId)).toEqual({ total: 0, operations: [] });
         // A number that was in flight when the cancel came.
         const late = await store.recordOutcome(id, outcomeFor(1, numbers));
         expect(late.recorded).toBe(true);
@@ -283,34 +296,146 @@ export function describeOperationStoreContract(
     describe('attempts', () => {
       it('counts attempts per number: 1, 2, 3', async () => {
         const { id } = await created(3);
-        expect(await store.markAttempt(id, 0)).toBe(1);
-        expect(await store.markAttempt(id, 0)).toBe(2);
-        expect(await store.markAttempt(id, 2)).toBe(1);
-        expect(await store.markAttempt(id, 0)).toBe(3);
+        await store.holdChunk(id, hold);
+        expect(await attempt(id, 0)).toBe(1);
+        expect(await attempt(id, 0)).toBe(2);
+        expect(await attempt(id, 2)).toBe(1);
+        expect(await attempt(id, 0)).toBe(3);
       });
 
       it('keeps counting past 2, each number on its own', async () => {
         const { id } = await created(5);
-        for (let count = 1; count <= 6; count++) expect(await store.markAttempt(id, 4)).toBe(count);
-        expect(await store.markAttempt(id, 3)).toBe(1);
-        expect(await store.markAttempt(id, 4)).toBe(7);
-        expect(await store.markAttempt(id, 3)).toBe(2);
-        expect(await store.markAttempt(id, 0)).toBe(1);
+        await store.holdChunk(id, hold);
+        for (let count = 1; count <= 6; count++) expect(await attempt(id, 4)).toBe(count);
+        expect(await attempt(id, 3)).toBe(1);
+        expect(await attempt(id, 4)).toBe(7);
+        expect(await attempt(id, 3)).toBe(2);
+        expect(await attempt(id, 0)).toBe(1);
       });
 
       it('gives 20 concurrent attempts on one number the counts 1 to 20, each once', async () => {
         const { id } = await created(3);
-        const counts = await Promise.all(Array.from({ length: 20 }, () => store.markAttempt(id, 1)));
+        await store.holdChunk(id, hold);
+        const counts = await Promise.all(Array.from({ length: 20 }, () => attempt(id, 1)));
         expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-        expect(await store.markAttempt(id, 2)).toBe(1);
+        expect(await attempt(id, 2)).toBe(1);
       });
 
       it('refuses an index outside the operation, and an operation that does not exist', async () => {
         const { id } = await created(3);
-        await expect(store.markAttempt(id, 3)).rejects.toThrow(RangeError);
-        await expect(store.markAttempt(unique('missing'), 0)).rejects.toMatchObject({
+        await store.holdChunk(id, hold);
+        await expect(store.claimSend(id, 3, hold)).rejects.toThrow(RangeError);
+        await expect(store.claimSend(unique('missing'), 0, hold)).rejects.toMatchObject({
           code: 'operation_not_found',
         });
+        await expect(store.holdChunk(unique('missing'), hold)).rejects.toMatchObject({
+          code: 'operation_not_found',
+        });
+      });
+    });
+
+    describe('holds: one sender per number', () => {
+      it('lets only the newest holder send: a replaced holder is told it lost the chunk', async () => {
+        const { id } = await created(4);
+        const first = { ...hold, holder: 'first' };
+        const second = { ...hold, holder: 'second' };
+        await store.holdChunk(id, first);
+        expect(await store.claimSend(id, 0, first)).toEqual({ kind: 'claimed', attempt: 1 });
+        await store.holdChunk(id, second);
+        expect(await store.claimSend(id, 1, first)).toEqual({ kind: 'lost' });
+        expect(await store.renewHold(id, first)).toEqual({ held: false, status: 'queued' });
+        expect(await store.claimSend(id, 1, second)).toEqual({ kind: 'claimed', attempt: 1 });
+        expect(await store.renewHold(id, second)).toEqual({ held: true, status: 'queued' });
+      });
+
+      it('keeps holds of different chunks apart, and nobody holds a chunk never taken', async () => {
+        const { id } = await created(8);
+        await store.holdChunk(id, hold);
+        const other = { ...hold, chunkIndex: 1, holder: 'other' };
+        expect(await store.claimSend(id, 4, other)).toEqual({ kind: 'lost' });
+        await store.holdChunk(id, other);
+        expect(await store.claimSend(id, 4, other)).toEqual({ kind: 'claimed', attempt: 1 });
+        expect(await store.claimSend(id, 0, hold)).toEqual({ kind: 'claimed', attempt: 1 });
+      });
+
+      it('refuses to send a number that has an outcome, counting no attempt', async () => {
+        const { id, numbers } = await created(3);
+        await store.holdChunk(id, hold);
+        await store.recordOutcome(id, outcomeFor(1, numbers));
+        expect(await store.claimSend(id, 1, hold)).toEqual({ kind: 'recorded' });
+        expect(await store.claimSend(id, 0, hold)).toEqual({ kind: 'claimed', attempt: 1 });
+      });
+
+      it('lets a hold lapse after its lease unless renewed', async () => {
+        const { id } = await created(3);
+        const short = { ...hold, leaseMs: 300 };
+        await store.holdChunk(id, short);
+        await sleep(150);
+        expect(await store.renewHold(id, short)).toEqual({ held: true, status: 'queued' });
+        await sleep(200);
+        expect(await store.claimSend(id, 0, short)).toEqual({ kind: 'claimed', attempt: 1 });
+        await sleep(400);
+        expect(await store.claimSend(id, 1, short)).toEqual({ kind: 'lost' });
+      });
+
+      it("says the operation's status with the hold, and nothing held for one that is gone", async () => {
+        const { id } = await created(3);
+        await store.holdChunk(id, hold);
+        await store.transition(id, 'cancelled');
+        expect(await store.renewHold(id, hold)).toEqual({ held: true, status: 'cancelled' });
+        expect(await store.renewHold(unique('missing'), hold)).toEqual({ held: false });
+      });
+    });
+
+    describe('quotas', () => {
+      const quotas = { maxActivePerClient: 2, maxQueuedPerAccount: 10 };
+      const create = (overrides: Partial<NewOperation>, count: number) =>
+        store.create(newOperation(overrides), numbersOf(count), RETENTION_MS, quotas);
+
+      it("refuses a client's operation past its most active ones, storing nothing, until one ends", async () => {
+        const clientId = unique('client');
+        const first = await create({ clientId }, 1);
+        await create({ clientId }, 1);
+        const refused = newOperation({ clientId });
+        const error = await store
+          .create(refused, numbersOf(1), RETENTION_MS, quotas)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(GatewayError);
+        expect(error).toMatchObject({ code: 'operation_quota_exceeded' });
+        expect((error as GatewayError).detail).toMatch(
+          /2 active operations.*maxActiveOperationsPerClient = 2/,
+        );
+        expect(await store.get(refused.id)).toBeUndefined();
+        expect(await store.queueOf(refused.accountId)).toEqual({ total: 0, operations: [] });
+        // Another client is not held back by this one.
+        await expect(create({}, 1)).resolves.toMatchObject({ status: 'queued' });
+        await store.transition(first.id, 'cancelled');
+        await expect(create({ clientId }, 1)).resolves.toMatchObject({ status: 'queued' });
+      });
+
+      it("refuses numbers that would pass the account's queue, naming the count, until it shrinks", async () => {
+        const accountId = unique('acct');
+        const first = await create({ accountId }, 6);
+        const error = await create({ accountId }, 5).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'operation_quota_exceeded' });
+        expect((error as GatewayError).detail).toMatch(/6 numbers queued; 5 more would pass the limit of 10/);
+        await expect(create({ accountId }, 4)).resolves.toMatchObject({ status: 'queued' });
+        expect((await store.queueOf(accountId)).total).toBe(10);
+        // A chunk's worth of outcomes, noted: the queue shrinks by what was processed.
+        const numbers = numbersOf(6);
+        for (const index of [0, 1, 2]) await store.recordOutcome(first.id, outcomeFor(index, numbers));
+        await store.noteRemaining(first.id);
+        expect(await store.queueOf(accountId)).toMatchObject({ total: 7 });
+        await expect(create({ accountId }, 3)).resolves.toMatchObject({ status: 'queued' });
+      });
+
+      it('admits exactly as many of many concurrent operations as the quota allows', async () => {
+        const clientId = unique('client');
+        const results = await Promise.allSettled(Array.from({ length: 8 }, () => create({ clientId }, 1)));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+        for (const result of results.filter((r) => r.status === 'rejected')) {
+          expect(result.reason).toMatchObject({ code: 'operation_quota_exceeded' });
+        }
       });
     });
 
@@ -340,7 +465,7 @@ export function describeOperationStoreContract(
         const failed = await store.transition(id, 'failed', error);
         expect(failed).toMatchObject({ status: 'failed', error });
         expect(await store.get(id)).toEqual(failed);
-        expect(await store.activeOnAccount(operation.accountId)).toEqual([]);
+        expect(await store.queueOf(operation.accountId)).toEqual({ total: 0, operations: [] });
       });
 
       it('leaves running as it is when asked to run again', async () => {
@@ -469,13 +594,14 @@ export function describeOperationStoreContract(
     });
 
     describe('retention', () => {
-      it('forgets an operation after its retention, and drops it from the active list', async () => {
+      it("forgets an operation after its retention, and drops it from its account's queue", async () => {
         const { id, numbers, operation } = await created(3);
         const short = newOperation({ accountId: operation.accountId });
         await store.create(short, numbersOf(2), 300);
-        await store.markAttempt(short.id, 0);
+        await store.holdChunk(short.id, hold);
+        await store.claimSend(short.id, 0, hold);
         await store.recordOutcome(short.id, { index: 0, phoneNumber: numbersOf(2)[0], outcome: 'deleted' });
-        expect((await store.activeOnAccount(operation.accountId)).map((o) => o.id).sort()).toEqual(
+        expect((await store.queueOf(operation.accountId)).operations.map((o) => o.id).sort()).toEqual(
           [id, short.id].sort(),
         );
         await sleep(500);
@@ -483,7 +609,10 @@ export function describeOperationStoreContract(
         expect(await store.chunk(short.id, 0)).toEqual([]);
         expect(await store.results(short.id, { limit: 10 })).toEqual({ items: [] });
         expect(await store.recordedAmong(short.id, [0])).toEqual(new Set());
-        expect((await store.activeOnAccount(operation.accountId)).map((o) => o.id)).toEqual([id]);
+        expect(await store.queueOf(operation.accountId)).toEqual({
+          total: 3,
+          operations: [{ id, remaining: 3 }],
+        });
         // The long-lived one is untouched.
         expect((await store.recordOutcome(id, outcomeFor(0, numbers))).recorded).toBe(true);
       });

@@ -6,7 +6,10 @@ import { GrantRequest, RateLimiter, SharingPolicy } from '../ports/rate-limiter'
 let keySeq = 0;
 const freshKey = () => `contract-${process.pid}-${Date.now()}-${keySeq++}`;
 
-const interactive = (waiterId: string = randomUUID()): GrantRequest => ({ priority: 'interactive', waiterId });
+const interactive = (waiterId: string = randomUUID()): GrantRequest => ({
+  priority: 'interactive',
+  waiterId,
+});
 const bulk = (tenant = 'tenant-a'): GrantRequest => ({ priority: 'bulk', tenant });
 const policyFor = (limit: RateLimit, overrides: Partial<SharingPolicy> = {}): SharingPolicy => ({
   spacingMs: limit.windowMs / limit.limit,

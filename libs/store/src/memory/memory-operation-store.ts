@@ -1,18 +1,24 @@
 import { ContactError, ContactOutcomeKind } from '@app/core';
 import {
+  AccountQueue,
+  ChunkHold,
   isTerminal,
   NewOperation,
   NumberOutcome,
+  OperationQuotas,
   OperationRecord,
+  OperationStatus,
   OperationStore,
   RecordOutcomeResult,
   ResultsPage,
+  SendClaim,
 } from '../ports/operation-store';
 import {
-  byCreation,
+  accountQuotaExceeded,
   checkIndex,
   checkNewOperation,
   chunkCountOf,
+  clientQuotaExceeded,
   mayTransition,
   operationExists,
   operationNotFound,
@@ -28,6 +34,8 @@ interface Entry {
   /** By index; a hole is a number without an outcome yet. */
   outcomes: (StoredOutcome | undefined)[];
   attempts: Map<number, number>;
+  /** Chunk index → who holds it, until when. */
+  holds: Map<number, { holder: string; until: number }>;
   expiresAt: number;
 }
 
@@ -40,8 +48,10 @@ const SWEEP_EVERY_MS = 60_000;
  */
 export class MemoryOperationStore implements OperationStore {
   private readonly entries = new Map<string, Entry>();
-  /** Account id → its queued and running operation ids (the Redis store's `{acct:<id>}:active`). */
-  private readonly active = new Map<string, Set<string>>();
+  /** Account id → its active operations' numbers still waiting (the Redis store's `{acct:<id>}:queued`). */
+  private readonly queues = new Map<string, Map<string, number>>();
+  /** Client id → its active operation ids (the Redis store's `{client:<id>}:active`). */
+  private readonly clientsActive = new Map<string, Set<string>>();
   private lastSweep: number;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -52,14 +62,17 @@ export class MemoryOperationStore implements OperationStore {
     operation: NewOperation,
     phoneNumbers: string[],
     retentionMs: number,
+    quotas?: OperationQuotas,
   ): Promise<OperationRecord> {
     checkNewOperation(operation, retentionMs);
     this.sweepNowAndThen();
     if (this.live(operation.id)) throw operationExists(operation.id);
+    if (quotas) this.admit(operation, phoneNumbers.length, quotas);
     const now = this.now();
     const at = new Date(now).toISOString();
     const record: OperationRecord = {
       id: operation.id,
+      clientId: operation.clientId,
       accountId: operation.accountId,
       campaignId: operation.campaignId,
       // A copy, so a caller changing its object afterwards cannot change the stored operation.
@@ -84,9 +97,11 @@ export class MemoryOperationStore implements OperationStore {
       numbers: [...phoneNumbers],
       outcomes: new Array<StoredOutcome | undefined>(phoneNumbers.length),
       attempts: new Map(),
+      holds: new Map(),
       expiresAt: now + retentionMs,
     });
-    this.activeOf(operation.accountId).add(operation.id);
+    this.accountQueue(operation.accountId).set(operation.id, phoneNumbers.length);
+    setOf(this.clientsActive, operation.clientId).add(operation.id);
     return structuredClone(record);
   }
 
@@ -109,13 +124,26 @@ export class MemoryOperationStore implements OperationStore {
     return new Set(entry ? indexes.filter((index) => entry.outcomes[index] !== undefined) : []);
   }
 
-  async markAttempt(id: string, index: number): Promise<number> {
+  async holdChunk(id: string, hold: ChunkHold): Promise<void> {
+    const entry = this.existing(id);
+    entry.holds.set(hold.chunkIndex, { holder: hold.holder, until: this.now() + hold.leaseMs });
+  }
+
+  async renewHold(id: string, hold: ChunkHold): Promise<{ held: boolean; status?: OperationStatus }> {
+    const entry = this.live(id);
+    if (!entry) return { held: false };
+    return { held: this.renew(entry, hold), status: entry.record.status };
+  }
+
+  async claimSend(id: string, index: number, hold: ChunkHold): Promise<SendClaim> {
     checkIndex(index);
     const entry = this.existing(id);
     checkIndex(index, entry.record.progress.total);
-    const count = (entry.attempts.get(index) ?? 0) + 1;
-    entry.attempts.set(index, count);
-    return count;
+    if (!this.renew(entry, hold)) return { kind: 'lost' };
+    if (entry.outcomes[index] !== undefined) return { kind: 'recorded' };
+    const attempt = (entry.attempts.get(index) ?? 0) + 1;
+    entry.attempts.set(index, attempt);
+    return { kind: 'claimed', attempt };
   }
 
   async recordOutcome(id: string, outcome: NumberOutcome): Promise<RecordOutcomeResult> {
@@ -174,15 +202,46 @@ export class MemoryOperationStore implements OperationStore {
     return { items };
   }
 
-  async activeOnAccount(accountId: string): Promise<OperationRecord[]> {
-    const ids = this.active.get(accountId);
-    const records: OperationRecord[] = [];
-    for (const id of ids ?? []) {
-      const entry = this.live(id);
-      if (entry) records.push(structuredClone(entry.record));
-      else ids?.delete(id);
+  async noteRemaining(id: string): Promise<void> {
+    const entry = this.live(id);
+    if (!entry) return;
+    const { record } = entry;
+    const queue = this.queues.get(record.accountId);
+    if (queue?.has(id)) queue.set(id, record.progress.total - record.progress.processed);
+  }
+
+  async queueOf(accountId: string): Promise<AccountQueue> {
+    const operations: AccountQueue['operations'] = [];
+    let total = 0;
+    for (const [id, remaining] of this.queues.get(accountId) ?? []) {
+      if (!this.live(id)) continue; // expired: live() dropped it from the queue
+      operations.push({ id, remaining });
+      total += remaining;
     }
-    return records.sort(byCreation);
+    return { total, operations };
+  }
+
+  /** Refuses an operation over either quota before anything of it is stored. */
+  private admit(operation: NewOperation, numbers: number, quotas: OperationQuotas): void {
+    const active = [...(this.clientsActive.get(operation.clientId) ?? [])].filter((id) => this.live(id));
+    if (active.length >= quotas.maxActivePerClient) {
+      throw clientQuotaExceeded(operation.clientId, active.length, quotas.maxActivePerClient);
+    }
+    let queued = 0;
+    for (const [id, remaining] of this.queues.get(operation.accountId) ?? []) {
+      if (this.live(id)) queued += remaining;
+    }
+    if (queued + numbers > quotas.maxQueuedPerAccount) {
+      throw accountQuotaExceeded(operation.accountId, queued, numbers, quotas.maxQueuedPerAccount);
+    }
+  }
+
+  /** Whether `hold` is the chunk's holder; if so the hold lasts another lease. */
+  private renew(entry: Entry, hold: ChunkHold): boolean {
+    const current = entry.holds.get(hold.chunkIndex);
+    if (!current || current.holder !== hold.holder || current.until <= this.now()) return false;
+    current.until = this.now() + hold.leaseMs;
+    return true;
   }
 
   /** The operation unless it expired (then it is dropped: expiry is lazy, as reads find it). */
@@ -207,19 +266,23 @@ export class MemoryOperationStore implements OperationStore {
     this.dropActive(entry.record);
   }
 
-  private activeOf(accountId: string): Set<string> {
-    let ids = this.active.get(accountId);
-    if (!ids) {
-      ids = new Set();
-      this.active.set(accountId, ids);
+  private accountQueue(accountId: string): Map<string, number> {
+    let queue = this.queues.get(accountId);
+    if (!queue) {
+      queue = new Map();
+      this.queues.set(accountId, queue);
     }
-    return ids;
+    return queue;
   }
 
+  /** An ended (or expired) operation no longer counts toward its client's and account's quotas. */
   private dropActive(record: OperationRecord): void {
-    const ids = this.active.get(record.accountId);
-    ids?.delete(record.id);
-    if (ids?.size === 0) this.active.delete(record.accountId);
+    const queue = this.queues.get(record.accountId);
+    queue?.delete(record.id);
+    if (queue?.size === 0) this.queues.delete(record.accountId);
+    const active = this.clientsActive.get(record.clientId);
+    active?.delete(record.id);
+    if (active?.size === 0) this.clientsActive.delete(record.clientId);
   }
 
   /** Lazy expiry alone would keep every operation never asked about again (and its numbers) forever. */
@@ -229,6 +292,15 @@ export class MemoryOperationStore implements OperationStore {
     this.lastSweep = now;
     for (const [id, entry] of this.entries) if (entry.expiresAt <= now) this.forget(id, entry);
   }
+}
+
+function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
 }
 
 /** What is kept of an outcome: exactly the fields of the port, so results look alike in both stores. */

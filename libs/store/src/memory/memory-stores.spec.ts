@@ -25,7 +25,14 @@ describe('MemoryIdempotencyStore housekeeping', () => {
 });
 
 describe('MemoryOperationStore housekeeping', () => {
-  const operation = (id: string) => ({ id, accountId: 'acct', campaignId: 'c', selection: {}, chunkSize: 2 });
+  const operation = (id: string) => ({
+    id,
+    clientId: 'client',
+    accountId: 'acct',
+    campaignId: 'c',
+    selection: {},
+    chunkSize: 2,
+  });
 
   it('expires by its clock, and drops expired operations nobody asks about again', async () => {
     let now = Date.parse('2026-01-01T00:00:00.000Z');
@@ -38,7 +45,7 @@ describe('MemoryOperationStore housekeeping', () => {
     await store.create(operation('other'), ['1'], 1000);
     const entries = (store as unknown as { entries: Map<string, unknown> }).entries;
     expect([...entries.keys()]).toEqual(['other']);
-    expect((await store.activeOnAccount('acct')).map((o) => o.id)).toEqual(['other']);
+    expect(await store.queueOf('acct')).toEqual({ total: 1, operations: [{ id: 'other', remaining: 1 }] });
   });
 
   it('keeps its own copies: callers changing what they passed or got change nothing stored', async () => {

@@ -57,3 +57,26 @@ export function operationExists(id: string): Error {
 export function operationNotFound(id: string): GatewayError {
   return new GatewayError('operation_not_found', `Operation ${id} does not exist or has expired`);
 }
+
+/** The client already has as many queued and running operations as it may. */
+export function clientQuotaExceeded(clientId: string, active: number, max: number): GatewayError {
+  return new GatewayError(
+    'operation_quota_exceeded',
+    `Client "${clientId}" has ${active} active operations, the most it may have ` +
+      `(settings.maxActiveOperationsPerClient = ${max}); start more once some have ended`,
+  );
+}
+
+/** The account's queued numbers would pass their limit with this operation's. */
+export function accountQuotaExceeded(
+  accountId: string,
+  queued: number,
+  adding: number,
+  max: number,
+): GatewayError {
+  return new GatewayError(
+    'operation_quota_exceeded',
+    `Account "${accountId}" has ${queued} numbers queued; ${adding} more would pass the limit of ${max} ` +
+      `(settings.maxQueuedNumbersPerAccount); send fewer, or again once the queue has shrunk`,
+  );
+}

@@ -21,6 +21,8 @@ export interface OperationProgress {
 /** What a bulk contacts delete needs to run, fixed when it is accepted. */
 export interface NewOperation {
   id: string;
+  /** The client that started it: its active operations count toward its quota, its turns on the budget. */
+  clientId: string;
   accountId: string;
   campaignId: string;
   /** Options sent with every number (e.g. contactName, archive, iSales filters), as given. */
@@ -55,6 +57,36 @@ export interface ResultsPage {
   nextCursor?: string;
 }
 
+/** How much bulk work may wait, counted on the store so the counts hold across replicas. */
+export interface OperationQuotas {
+  /** Queued and running operations one client may have at once. */
+  maxActivePerClient: number;
+  /** Numbers without an outcome one account may have waiting, over all its active operations. */
+  maxQueuedPerAccount: number;
+}
+
+/** The numbers still waiting on an account, per active operation. */
+export interface AccountQueue {
+  total: number;
+  operations: { id: string; remaining: number }[];
+}
+
+/**
+ * A worker's hold on one chunk of an operation. Taking it replaces any other holder: BullMQ hands a
+ * chunk to one worker at a time, so an older holder is one that lost the chunk (it was frozen, say,
+ * and its lock lapsed) and must stop sending.
+ */
+export interface ChunkHold {
+  chunkIndex: number;
+  /** Unique per run of the chunk. */
+  holder: string;
+  /** How long the hold lasts unless renewed. */
+  leaseMs: number;
+}
+
+/** Whether a number may be sent now: only by the chunk's holder, and only while it has no outcome. */
+export type SendClaim = { kind: 'claimed'; attempt: number } | { kind: 'recorded' } | { kind: 'lost' };
+
 export interface RecordOutcomeResult {
   /** False when the number already had an outcome (a resumed chunk sent it again): counters did not move. */
   recorded: boolean;
@@ -68,15 +100,34 @@ export interface RecordOutcomeResult {
  * after a crash cannot count a number twice. Everything expires `retentionMs` after creation.
  */
 export interface OperationStore {
-  /** Stores a new operation (status `queued`) and its numbers, split into chunks of `chunkSize`. */
-  create(operation: NewOperation, phoneNumbers: string[], retentionMs: number): Promise<OperationRecord>;
+  /**
+   * Stores a new operation (status `queued`) and its numbers, split into chunks of `chunkSize`. With
+   * quotas, refuses with `operation_quota_exceeded` (storing nothing) when the client already has its
+   * most active operations or the account's queued numbers would pass their limit.
+   */
+  create(
+    operation: NewOperation,
+    phoneNumbers: string[],
+    retentionMs: number,
+    quotas?: OperationQuotas,
+  ): Promise<OperationRecord>;
   get(id: string): Promise<OperationRecord | undefined>;
   /** The numbers of chunk `chunkIndex` with their indexes (empty past the last chunk). */
   chunk(id: string, chunkIndex: number): Promise<{ index: number; phoneNumber: string }[]>;
   /** Which of these indexes already have an outcome. */
   recordedAmong(id: string, indexes: number[]): Promise<Set<number>>;
-  /** Counts an attempt to send the number, before it is sent; returns the count (1 = first attempt). */
-  markAttempt(id: string, index: number): Promise<number>;
+  /** Takes the chunk for `hold.holder`, replacing whoever held it. */
+  holdChunk(id: string, hold: ChunkHold): Promise<void>;
+  /**
+   * Checks the hold and renews it; says the operation's status too (undefined when it is gone), so a
+   * holder learns of a cancel in the same round trip.
+   */
+  renewHold(id: string, hold: ChunkHold): Promise<{ held: boolean; status?: OperationStatus }>;
+  /**
+   * Just before a number is sent, in one step: the caller must still hold the chunk and the number must
+   * have no outcome; then the attempt is counted (1 = first) and the hold renewed.
+   */
+  claimSend(id: string, index: number, hold: ChunkHold): Promise<SendClaim>;
   recordOutcome(id: string, outcome: NumberOutcome): Promise<RecordOutcomeResult>;
   /**
    * Moves a queued or running operation to `status` (running, cancelled or failed with `error`); a
@@ -92,6 +143,8 @@ export interface OperationStore {
     id: string,
     query: { outcome?: ContactOutcomeKind; cursor?: string; limit: number },
   ): Promise<ResultsPage>;
-  /** Queued and running operations on an account, for completion estimates. */
-  activeOnAccount(accountId: string): Promise<OperationRecord[]>;
+  /** Sets the numbers an active operation still has waiting (after a chunk), for the account's count. */
+  noteRemaining(id: string): Promise<void>;
+  /** The numbers waiting on an account, for completion estimates, quotas and metrics. */
+  queueOf(accountId: string): Promise<AccountQueue>;
 }

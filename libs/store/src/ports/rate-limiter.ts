@@ -45,7 +45,12 @@ export const DEFAULT_SHARING: Omit<SharingPolicy, 'spacingMs'> = { interactiveSh
  */
 export interface RateLimiter {
   /** Takes one grant, or says how long until this caller could have one. */
-  tryAcquire(key: string, limit: RateLimit, request: GrantRequest, policy: SharingPolicy): Promise<AcquireResult>;
+  tryAcquire(
+    key: string,
+    limit: RateLimit,
+    request: GrantRequest,
+    policy: SharingPolicy,
+  ): Promise<AcquireResult>;
   /** An interactive call that stops waiting (its deadline passed) gives its place up at once. */
   withdraw(key: string, waiterId: string): Promise<void>;
   /** Refuses every grant on `key` for `ms`, e.g. after the vendor itself said it is over its limit. */

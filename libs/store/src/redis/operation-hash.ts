@@ -36,6 +36,8 @@ export function recordFromHash(hash: Record<string, string>): OperationRecord | 
   if (!STATUSES.includes(status)) throw new Error(`Operation hash ${hash.id} has status ${status}`);
   const record: OperationRecord = {
     id: text('id'),
+    // Operations created before clients were recorded have none; they count toward no client's quota.
+    clientId: hash.clientId ?? '',
     accountId: text('accountId'),
     campaignId: text('campaignId'),
     selection: JSON.parse(text('selection')) as Record<string, unknown>,

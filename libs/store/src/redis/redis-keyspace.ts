@@ -43,6 +43,8 @@ export interface OperationKeys {
   retries: string;
   /** Where `create` pushes the numbers before its script renames them to `numbers`; one per attempt. */
   staging(token: string): string;
+  /** Who holds a chunk (the holder's id), expiring unless renewed. */
+  hold(chunkIndex: number): string;
 }
 
 /**
@@ -86,12 +88,18 @@ export class RedisKeyspace {
       attempted: `${group}:attempted`,
       retries: `${group}:retries`,
       staging: (token) => `${group}:staging:${token}`,
+      hold: (chunkIndex) => `${group}:hold:${chunkIndex}`,
     };
   }
 
-  /** Set of an account's queued and running operation ids; its own slot, apart from the operations. */
-  activeOperations(accountId: string): string {
-    return `${this.group('acct', accountId)}:active`;
+  /** Hash of an account's active operation ids → their numbers still waiting; its own slot. */
+  accountQueue(accountId: string): string {
+    return `${this.group('acct', accountId)}:queued`;
+  }
+
+  /** Sorted set of a client's active operation ids, scored by when they were admitted; its own slot. */
+  clientOperations(clientId: string): string {
+    return `${this.group('client', clientId)}:active`;
   }
 
   private group(kind: string, id: string): string {

@@ -2,19 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ContactError, ContactOutcomeKind } from '@app/core';
 import {
+  AccountQueue,
+  ChunkHold,
   isTerminal,
   NewOperation,
   NumberOutcome,
+  OperationQuotas,
   OperationRecord,
+  OperationStatus,
   OperationStore,
   RecordOutcomeResult,
   ResultsPage,
+  SendClaim,
 } from '../ports/operation-store';
 import {
-  byCreation,
+  accountQuotaExceeded,
   checkIndex,
   checkNewOperation,
   chunkCountOf,
+  clientQuotaExceeded,
   operationExists,
   operationNotFound,
   OUTCOME_COUNTER,
@@ -31,19 +37,29 @@ import { RedisScript, runScript } from './redis-script';
 import { RedisKeyspace } from './redis-keyspace';
 import { storeCall, storeUnavailable } from './store-errors';
 import {
-  ADD_ACTIVE_OPERATION,
+  ADMIT_FOR_ACCOUNT,
+  ADMIT_FOR_CLIENT,
+  CLAIM_SEND,
   CREATE_OPERATION,
-  MARK_ATTEMPT,
+  HOLD_CHUNK,
   OPERATION_LAYOUT,
   READ_CHUNK,
   READ_RECORDED,
   READ_RESULTS,
   RECORD_OUTCOME,
+  RENEW_HOLD,
+  SET_REMAINING,
   TRANSITION_OPERATION,
 } from './scripts/operation.scripts';
 
 /** Numbers per RPUSH: big enough to be quick, small enough that no single command is huge. */
 export const PUSH_BATCH_SIZE = 10_000;
+
+/** Admission without limits still counts the operation in its client's and account's keys. */
+const NO_QUOTAS: OperationQuotas = {
+  maxActivePerClient: Number.MAX_SAFE_INTEGER,
+  maxQueuedPerAccount: Number.MAX_SAFE_INTEGER,
+};
 
 /** Indexes past this cannot name a number: `kinds` keeps one byte per number in a string of ≤ 512 MB. */
 const INDEX_LIMIT = 512 * 1024 * 1024;
@@ -51,8 +67,10 @@ const INDEX_LIMIT = 512 * 1024 * 1024;
 /**
  * Operations shared by every replica. Each write is one script on the operation's keys (one slot), so
  * an outcome and its counters move together and a number is counted once however many replicas send
- * it. The account's active set is in another slot, so it is updated by a separate call after the
- * script; if that call is lost, `activeOnAccount` drops the finished operation the next time it looks.
+ * it. The client's active set and the account's queue are in other slots, so they are updated by
+ * separate calls: admission before the operation is written, removal after it ended. If a removal is
+ * lost (a crash between the two), the next admission that finds the quota full looks up the operations
+ * it counts and drops those that ended.
  *
  * A number costs what its place in the numbers list costs (about 10 bytes) plus one byte for its
  * outcome and one bit for its first attempt; only an outcome with an error (or a number written unlike
@@ -69,11 +87,12 @@ export class RedisOperationStore implements OperationStore {
     operation: NewOperation,
     phoneNumbers: string[],
     retentionMs: number,
+    quotas?: OperationQuotas,
   ): Promise<OperationRecord> {
     checkNewOperation(operation, retentionMs);
     const keys = this.keyspace.operation(operation.id);
-    const staging = keys.staging(randomUUID());
     const wholeRetentionMs = Math.max(1, Math.ceil(retentionMs));
+    const staging = keys.staging(randomUUID());
     await this.stage(staging, phoneNumbers, wholeRetentionMs);
     const reply = await storeCall(() =>
       runScript(
@@ -89,21 +108,22 @@ export class RedisOperationStore implements OperationStore {
           chunkCountOf(phoneNumbers.length, operation.chunkSize),
           phoneNumbers.length,
           wholeRetentionMs,
+          operation.clientId,
         ],
       ),
     );
     const [outcome, detail] = tagged(reply, CREATE_OPERATION);
     if (outcome === 'exists') throw operationExists(operation.id);
     if (outcome !== 'created') throw unexpected(CREATE_OPERATION, reply);
-    // After the record, never before: activeOnAccount drops ids whose record it cannot find.
-    await storeCall(() =>
-      runScript(
-        this.redis,
-        ADD_ACTIVE_OPERATION,
-        [this.keyspace.activeOperations(operation.accountId)],
-        [operation.id, wholeRetentionMs],
-      ),
-    );
+    // Counted after the record exists, never before: a quota key's id without a record is one that
+    // ended long ago (expired), so it can be dropped. Until it is admitted nobody knows the id.
+    try {
+      // Without quotas nothing is refused, but the operation is still counted (estimates, metrics).
+      await this.admit(operation, phoneNumbers.length, quotas ?? NO_QUOTAS, wholeRetentionMs);
+    } catch (error) {
+      await storeCall(() => this.redis.del(keys.record, keys.numbers)).catch(() => undefined);
+      throw error;
+    }
     return requireRecord(detail, CREATE_OPERATION);
   }
 
@@ -139,18 +159,54 @@ export class RedisOperationStore implements OperationStore {
     return new Set(asked.filter((_, i) => flags[i] === 1));
   }
 
-  async markAttempt(id: string, index: number): Promise<number> {
+  async holdChunk(id: string, hold: ChunkHold): Promise<void> {
+    const reply = await storeCall(() =>
+      runScript(
+        this.redis,
+        HOLD_CHUNK,
+        [this.keyspace.operation(id).record, this.keyspace.operation(id).hold(hold.chunkIndex)],
+        [hold.holder, Math.ceil(hold.leaseMs)],
+      ),
+    );
+    const [outcome] = tagged(reply, HOLD_CHUNK);
+    if (outcome === 'missing') throw operationNotFound(id);
+    if (outcome !== 'held') throw unexpected(HOLD_CHUNK, reply);
+  }
+
+  async renewHold(id: string, hold: ChunkHold): Promise<{ held: boolean; status?: OperationStatus }> {
+    const keys = this.keyspace.operation(id);
+    const reply = await storeCall(() =>
+      runScript(
+        this.redis,
+        RENEW_HOLD,
+        [keys.record, keys.hold(hold.chunkIndex)],
+        [hold.holder, Math.ceil(hold.leaseMs)],
+      ),
+    );
+    const [outcome, status] = tagged(reply, RENEW_HOLD);
+    if (outcome === 'missing') return { held: false };
+    if (outcome !== 'held' && outcome !== 'lost') throw unexpected(RENEW_HOLD, reply);
+    return { held: outcome === 'held', status: String(status) as OperationStatus };
+  }
+
+  async claimSend(id: string, index: number, hold: ChunkHold): Promise<SendClaim> {
     checkIndex(index);
     const keys = this.keyspace.operation(id);
     const reply = await storeCall(() =>
-      runScript(this.redis, MARK_ATTEMPT, [keys.record, keys.attempted, keys.retries], [String(index)]),
+      runScript(
+        this.redis,
+        CLAIM_SEND,
+        [keys.record, keys.attempted, keys.retries, keys.kinds, keys.hold(hold.chunkIndex)],
+        [String(index), hold.holder, Math.ceil(hold.leaseMs)],
+      ),
     );
-    const [outcome, detail] = tagged(reply, MARK_ATTEMPT);
+    const [outcome, detail] = tagged(reply, CLAIM_SEND);
     if (outcome === 'missing') throw operationNotFound(id);
     if (outcome === 'layout') throw otherLayout(id, detail);
     if (outcome === 'out_of_range') checkIndex(index, Number(detail)); // throws: index ≥ total
-    if (outcome !== 'counted' || typeof detail !== 'number') throw unexpected(MARK_ATTEMPT, reply);
-    return detail;
+    if (outcome === 'lost' || outcome === 'recorded') return { kind: outcome };
+    if (outcome !== 'claimed' || typeof detail !== 'number') throw unexpected(CLAIM_SEND, reply);
+    return { kind: 'claimed', attempt: detail };
   }
 
   async recordOutcome(id: string, outcome: NumberOutcome): Promise<RecordOutcomeResult> {
@@ -227,20 +283,87 @@ export class RedisOperationStore implements OperationStore {
     return next < 0 ? { items } : { items, nextCursor: encodeCursor(next) };
   }
 
-  async activeOnAccount(accountId: string): Promise<OperationRecord[]> {
-    const activeKey = this.keyspace.activeOperations(accountId);
-    const ids = await storeCall(() => this.redis.smembers(activeKey));
-    const records = await Promise.all(ids.map((id) => this.get(id)));
-    const active: OperationRecord[] = [];
-    const gone: string[] = [];
-    ids.forEach((id, i) => {
-      const record = records[i];
-      if (record && !isTerminal(record.status)) active.push(record);
-      else gone.push(id);
+  async noteRemaining(id: string): Promise<void> {
+    const record = await this.get(id);
+    if (!record || isTerminal(record.status)) return;
+    const remaining = record.progress.total - record.progress.processed;
+    await storeCall(() =>
+      runScript(this.redis, SET_REMAINING, [this.keyspace.accountQueue(record.accountId)], [id, remaining]),
+    );
+  }
+
+  async queueOf(accountId: string): Promise<AccountQueue> {
+    const queueKey = this.keyspace.accountQueue(accountId);
+    const queue = await storeCall(() => this.redis.hgetall(queueKey));
+    const ids = Object.keys(queue);
+    // An operation that outlived its retention while still active is gone: it leaves the queue here.
+    const exists = await storeCall(() =>
+      Promise.all(ids.map((id) => this.redis.exists(this.keyspace.operation(id).record))),
+    );
+    const gone = ids.filter((_, i) => exists[i] === 0);
+    if (gone.length > 0) await storeCall(() => this.redis.hdel(queueKey, ...gone));
+    const operations = ids
+      .filter((_, i) => exists[i] === 1)
+      .map((id) => ({ id, remaining: Number(queue[id]) }));
+    return { total: operations.reduce((sum, o) => sum + o.remaining, 0), operations };
+  }
+
+  /**
+   * Counts the operation toward both quotas, or refuses it. A full quota is checked once more after
+   * dropping operations that ended without leaving it (their removal was lost in a crash).
+   */
+  private async admit(
+    operation: NewOperation,
+    numbers: number,
+    quotas: OperationQuotas,
+    keepMs: number,
+  ): Promise<void> {
+    const clientKey = this.keyspace.clientOperations(operation.clientId);
+    const accountKey = this.keyspace.accountQueue(operation.accountId);
+    const forClient = () =>
+      runScript(this.redis, ADMIT_FOR_CLIENT, [clientKey], [operation.id, quotas.maxActivePerClient, keepMs]);
+    const forAccount = () =>
+      runScript(
+        this.redis,
+        ADMIT_FOR_ACCOUNT,
+        [accountKey],
+        [operation.id, numbers, quotas.maxQueuedPerAccount, keepMs],
+      );
+    let [clientOutcome, active] = tagged(await storeCall(forClient), ADMIT_FOR_CLIENT);
+    const clientIds = () => storeCall(() => this.redis.zrange(clientKey, '0', '-1'));
+    if (clientOutcome === 'over' && (await this.dropEnded(await clientIds(), clientKey))) {
+      [clientOutcome, active] = tagged(await storeCall(forClient), ADMIT_FOR_CLIENT);
+    }
+    if (clientOutcome === 'over') {
+      throw clientQuotaExceeded(operation.clientId, Number(active), quotas.maxActivePerClient);
+    }
+    let [accountOutcome, queued] = tagged(await storeCall(forAccount), ADMIT_FOR_ACCOUNT);
+    const accountIds = () => storeCall(() => this.redis.hkeys(accountKey));
+    if (accountOutcome === 'over' && (await this.dropEnded(await accountIds(), accountKey))) {
+      [accountOutcome, queued] = tagged(await storeCall(forAccount), ADMIT_FOR_ACCOUNT);
+    }
+    if (accountOutcome === 'over') {
+      await storeCall(() => this.redis.zrem(clientKey, operation.id));
+      throw accountQuotaExceeded(operation.accountId, Number(queued), numbers, quotas.maxQueuedPerAccount);
+    }
+  }
+
+  /** Removes ids of ended or expired operations from a quota key; true if any was removed. */
+  private async dropEnded(ids: string[], quotaKey: string): Promise<boolean> {
+    const statuses = await Promise.all(
+      ids.map((id) => storeCall(() => this.redis.hget(this.keyspace.operation(id).record, 'status'))),
+    );
+    const ended = ids.filter((_, i) => {
+      const status = statuses[i];
+      return status === null || isTerminal(status as OperationStatus);
     });
-    // Expired operations, and finished ones whose removal was lost, leave the set now.
-    if (gone.length > 0) await storeCall(() => this.redis.srem(activeKey, ...gone));
-    return active.sort(byCreation);
+    if (ended.length === 0) return false;
+    await storeCall(() =>
+      quotaKey.endsWith(':queued')
+        ? this.redis.hdel(quotaKey, ...ended)
+        : this.redis.zrem(quotaKey, ...ended),
+    );
+    return true;
   }
 
   /** Pushes the numbers in batches (one pipeline, in order), to a list that expires if create dies. */
@@ -261,12 +384,16 @@ export class RedisOperationStore implements OperationStore {
   }
 
   /**
-   * Removes a finished operation from its account's active set. A failure here is not the caller's:
-   * the write it made is stored, and activeOnAccount drops finished operations it finds anyway.
+   * Takes an ended operation out of its client's and account's quotas. A failure here is not the
+   * caller's: the write it made is stored, and a full quota drops ended operations it finds anyway.
    */
-  private async dropActive(operation: OperationRecord): Promise<void> {
-    const key = this.keyspace.activeOperations(operation.accountId);
-    await storeCall(() => this.redis.srem(key, operation.id)).catch(() => undefined);
+  private async dropActive(operation: { id: string; clientId: string; accountId: string }): Promise<void> {
+    await storeCall(() =>
+      Promise.all([
+        this.redis.zrem(this.keyspace.clientOperations(operation.clientId), operation.id),
+        this.redis.hdel(this.keyspace.accountQueue(operation.accountId), operation.id),
+      ]),
+    ).catch(() => undefined);
   }
 }
 

@@ -74,19 +74,22 @@ describe('Redis store: key layout', () => {
     const store = await openStore(redis.url, prefix);
     const id = 'op-1';
     await store.operations.create(
-      { id, accountId: 'in-ozonetel', campaignId: 'c', selection: {}, chunkSize: 2 },
+      { id, clientId: 'client', accountId: 'in-ozonetel', campaignId: 'c', selection: {}, chunkSize: 2 },
       ['111', '222', '333'],
       60_000,
     );
     const op = `${prefix}{op:op-1}`;
-    await store.operations.markAttempt(id, 0);
+    const quotaKeys = [`${prefix}{acct:in-ozonetel}:queued`, `${prefix}{client:client}:active`];
+    const hold = { chunkIndex: 0, holder: 'h', leaseMs: 5000 };
+    await store.operations.holdChunk(id, hold);
+    await store.operations.claimSend(id, 0, hold);
     await store.operations.recordOutcome(id, { index: 0, phoneNumber: '111', outcome: 'not_found' });
     // A number sent once and recorded without an error keeps one bit and one byte, nothing more.
     expect((await store.redis!.keys(`${prefix}*`)).sort()).toEqual(
-      [op, `${op}:numbers`, `${op}:kinds`, `${op}:attempted`, `${prefix}{acct:in-ozonetel}:active`].sort(),
+      [op, `${op}:numbers`, `${op}:kinds`, `${op}:attempted`, `${op}:hold:0`, ...quotaKeys].sort(),
     );
-    await store.operations.markAttempt(id, 1);
-    await store.operations.markAttempt(id, 1);
+    await store.operations.claimSend(id, 1, hold);
+    await store.operations.claimSend(id, 1, hold);
     const error = { code: 'provider_error', detail: 'no' };
     await store.operations.recordOutcome(id, { index: 1, phoneNumber: '222', outcome: 'failed', error });
 
@@ -99,7 +102,8 @@ describe('Redis store: key layout', () => {
         `${op}:details`,
         `${op}:attempted`,
         `${op}:retries`,
-        `${prefix}{acct:in-ozonetel}:active`,
+        `${op}:hold:0`,
+        ...quotaKeys,
       ].sort(),
     );
     expect(await store.redis!.get(`${op}:kinds`)).toBe('nF\0');
@@ -107,10 +111,12 @@ describe('Redis store: key layout', () => {
     expect(await store.redis!.hgetall(`${op}:retries`)).toEqual({ 1: '1' });
     // One absolute expiry for the whole operation, the keys written later included.
     const expiresAt = Number(await store.redis!.hget(op, 'expiresAt'));
-    for (const key of keys.filter((k) => k.startsWith(op))) {
+    // The hold lasts its lease only, renewed while the chunk runs.
+    for (const key of keys.filter((k) => k.startsWith(op) && !k.includes(':hold:'))) {
       expect(await store.redis!.pexpiretime(key)).toBe(expiresAt);
     }
-    expect(await store.redis!.pttl(`${prefix}{acct:in-ozonetel}:active`)).toBeGreaterThan(59_000);
+    expect(await store.redis!.pttl(`${op}:hold:0`)).toBeLessThanOrEqual(5000);
+    for (const key of quotaKeys) expect(await store.redis!.pttl(key)).toBeGreaterThan(59_000);
   });
 
   it('gives every key of one group the same hash tag, whatever the id holds', () => {
@@ -165,7 +171,7 @@ describe('Redis operation store', () => {
     const replicas = await Promise.all([openStore(redis.url, prefix), openStore(redis.url, prefix)]);
     const id = randomUUID();
     await replicas[0].operations.create(
-      { id, accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 2 },
+      { id, clientId: 'client', accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 2 },
       ['111', '222'],
       60_000,
     );
@@ -179,7 +185,7 @@ describe('Redis operation store', () => {
       status: 'completed',
       progress: { total: 2, processed: 2, deleted: 2 },
     });
-    expect(await replicas[0].operations.activeOnAccount('a')).toEqual([]);
+    expect(await replicas[0].operations.queueOf('a')).toEqual({ total: 0, operations: [] });
   });
 
   it('shows nothing of a create whose numbers did not all arrive', async () => {
@@ -192,7 +198,14 @@ describe('Redis operation store', () => {
       exec: async () => [[new Error('connection lost'), null]],
     };
     const failing = jest.spyOn(bundle.redis!, 'pipeline').mockReturnValueOnce(brokenPipeline as never);
-    const operation = { id: 'half', accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 2 };
+    const operation = {
+      id: 'half',
+      clientId: 'client',
+      accountId: 'a',
+      campaignId: 'c',
+      selection: {},
+      chunkSize: 2,
+    };
     await expect(bundle.operations.create(operation, ['1', '2', '3'], 60_000)).rejects.toMatchObject({
       code: 'store_unavailable',
     });
@@ -206,15 +219,17 @@ describe('Redis operation store', () => {
     const id = randomUUID();
     const numbers = Array.from({ length: total }, (_, i) => String(2_000_000_000_000 + i));
     await store.operations.create(
-      { id, accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 100 },
+      { id, clientId: 'client', accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 100 },
       numbers,
       60_000,
     );
     let next = 0;
+    const hold = { chunkIndex: 0, holder: 'h', leaseMs: 30_000 };
+    await store.operations.holdChunk(id, hold);
     await Promise.all(
       Array.from({ length: 64 }, async () => {
         for (let index = next++; index < total; index = next++) {
-          await store.operations.markAttempt(id, index);
+          await store.operations.claimSend(id, index, hold);
           await store.operations.recordOutcome(id, {
             index,
             phoneNumber: numbers[index],
@@ -253,7 +268,7 @@ describe('Redis operation store', () => {
     const bundle = await openStore(redis.url, prefix);
     const id = 'older';
     await bundle.operations.create(
-      { id, accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 2 },
+      { id, clientId: 'client', accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 2 },
       ['111', '222'],
       60_000,
     );
@@ -261,7 +276,9 @@ describe('Redis operation store', () => {
     // An older gateway's record: the same fields, but no layout (its outcomes lived in other keys).
     await bundle.redis!.hdel(keys.record, 'layout');
     const before = await bundle.operations.get(id);
-    await expect(bundle.operations.markAttempt(id, 0)).rejects.toThrow(/key layout none, not 2/);
+    const hold = { chunkIndex: 0, holder: 'h', leaseMs: 5000 };
+    await bundle.operations.holdChunk(id, hold);
+    await expect(bundle.operations.claimSend(id, 0, hold)).rejects.toThrow(/key layout none, not 2/);
     await expect(
       bundle.operations.recordOutcome(id, { index: 0, phoneNumber: '111', outcome: 'deleted' }),
     ).rejects.toThrow(/key layout none, not 2/);
@@ -273,7 +290,7 @@ describe('Redis operation store', () => {
     const id = randomUUID();
     const numbers = Array.from({ length: 200_000 }, (_, i) => `+9198${String(i).padStart(8, '0')}`);
     await store.operations.create(
-      { id, accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 500 },
+      { id, clientId: 'client', accountId: 'a', campaignId: 'c', selection: {}, chunkSize: 500 },
       numbers,
       60_000,
     );
@@ -294,7 +311,9 @@ describe('Redis store: several replicas on one Redis', () => {
   it('never grants more than the limit to all replicas together', async () => {
     const limit = { limit: 7, windowMs: 5000 };
     const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => replicas[i % 2].rateLimiter.tryAcquire('shared', limit, ASK, SHARING)),
+      Array.from({ length: 60 }, (_, i) =>
+        replicas[i % 2].rateLimiter.tryAcquire('shared', limit, ASK, SHARING),
+      ),
     );
     expect(results.filter((r) => r.granted)).toHaveLength(7);
   });
@@ -400,7 +419,9 @@ describe('Redis store: unreachable from the start', () => {
     try {
       expect(await waitForRedis(store, 300)).toBe(false);
       await expect(store.ping()).rejects.toMatchObject({ code: 'store_unavailable', transient: true });
-      await expect(store.rateLimiter.tryAcquire('any', { limit: 1, windowMs: 1000 }, ASK, SHARING)).rejects.toMatchObject({
+      await expect(
+        store.rateLimiter.tryAcquire('any', { limit: 1, windowMs: 1000 }, ASK, SHARING),
+      ).rejects.toMatchObject({
         code: 'store_unavailable',
       });
     } finally {

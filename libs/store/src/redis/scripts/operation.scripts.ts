@@ -8,7 +8,7 @@ export const OPERATION_LAYOUT = '2';
 /*
  * One operation's keys share the hash tag `{op:<id>}` (RedisKeyspace.operation), so each script below
  * touches one Cluster slot:
- * - record: hash with id, accountId, campaignId, selection (JSON), chunkSize, chunkCount, status,
+ * - record: hash with id, clientId, accountId, campaignId, selection (JSON), chunkSize, chunkCount, status,
  *   createdAt and updatedAt (RFC 3339, server clock), expiresAt (server ms), error (JSON, failed
  *   only), layout (OPERATION_LAYOUT) and the counters total, processed, deleted, notFound,
  *   notDeletable, failed;
@@ -20,11 +20,13 @@ export const OPERATION_LAYOUT = '2';
  * - details: hash index → JSON `{ phoneNumber?, error? }`, only for outcomes with an error or whose
  *   number is not the listed one (the usual outcome is one byte, its number read from the list);
  * - attempted: bitmap, bit `index` set by the number's first attempt (allocated whole, like kinds);
- * - retries: hash index → attempts after the first, only for numbers sent more than once.
+ * - retries: hash index → attempts after the first, only for numbers sent more than once;
+ * - hold:<chunk>: the id of the worker holding the chunk, expiring unless renewed.
  * Every key expires at the record's expiresAt, keys written after create too (PEXPIREAT), so the whole
  * operation goes at once. Indexes are sent as canonical decimal text. A string holds at most 512 MB, so
  * an operation holds at most 536,870,912 numbers (the HTTP API takes 200,000).
- * The account's set of active operations lives in another slot; callers update it in a separate call.
+ * The account's queue and the client's active set live in other slots; callers update them in separate
+ * calls.
  *
  * Writers refuse a record without this layout (`{'layout', found}`), written before it by an older
  * gateway: its outcomes are kept elsewhere, so recording here could count a number twice.
@@ -40,7 +42,7 @@ const NUL_LUA = `local NUL = string.char(0)
  *
  * KEYS: [1] record, [2] numbers, [3] staging list (absent when there are no numbers).
  * ARGV: [1] id, [2] accountId, [3] campaignId, [4] selection JSON, [5] chunkSize, [6] chunkCount,
- * [7] total, [8] retentionMs (whole, ≥ 1).
+ * [7] total, [8] retentionMs (whole, ≥ 1), [9] clientId.
  * Returns one of:
  * - `{'created', record}`: record (HGETALL) is queued with zero progress, created and updated now,
  *   every key expiring retentionMs from now;
@@ -64,7 +66,7 @@ end
 local ms = math.floor(now)
 local expiresAt = string.format('%d', ms + tonumber(ARGV[8]))
 local at = rfc3339(ms)
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'accountId', ARGV[2], 'campaignId', ARGV[3],
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'clientId', ARGV[9], 'accountId', ARGV[2], 'campaignId', ARGV[3],
   'selection', ARGV[4], 'chunkSize', ARGV[5], 'chunkCount', ARGV[6], 'status', 'queued',
   'createdAt', at, 'updatedAt', at, 'expiresAt', expiresAt, 'total', ARGV[7], 'processed', 0,
   'deleted', 0, 'notFound', 0, 'notDeletable', 0, 'failed', 0, 'layout', '${OPERATION_LAYOUT}')
@@ -160,31 +162,78 @@ return {'changed', redis.call('HGETALL', KEYS[1])}
 `,
 };
 
-/**
- * Counts one attempt to send a number. The first attempt sets the number's bit in `attempted`; later
- * ones count in `retries`, so a number sent once costs one bit. Both expire with the operation.
- *
- * KEYS: [1] record, [2] attempted, [3] retries. ARGV: [1] index (≥ 0).
- * Returns `{'missing'}`, `{'layout', found}`, `{'out_of_range', total}` (nothing written), or
- * `{'counted', count}` with count the attempts so far, this one included.
- */
-export const MARK_ATTEMPT: RedisScript = {
-  name: 'cgOperationMarkAttempt',
-  numberOfKeys: 3,
-  lua: `${NUL_LUA}
+/** Lua: refuses a write to a missing record, one of another layout, or an index past the end. */
+const CHECK_INDEX_LUA = `
 local fields = redis.call('HMGET', KEYS[1], 'total', 'expiresAt', 'layout')
 if not fields[1] then return {'missing'} end
 if fields[3] ~= '${OPERATION_LAYOUT}' then return {'layout', fields[3] or ''} end
 local total = tonumber(fields[1])
 if tonumber(ARGV[1]) >= total then return {'out_of_range', total} end
+`;
+
+/**
+ * Lets a number be sent, in one step: the caller must still hold its chunk and the number must have no
+ * outcome; then the hold is renewed and the attempt counted. The first attempt sets the number's bit in
+ * `attempted`; later ones count in `retries`, so a number sent once costs one bit. Both expire with the
+ * operation.
+ *
+ * KEYS: [1] record, [2] attempted, [3] retries, [4] kinds, [5] the chunk's hold.
+ * ARGV: [1] index (≥ 0), [2] holder, [3] leaseMs.
+ * Returns `{'missing'}`, `{'layout', found}`, `{'out_of_range', total}`, `{'lost'}` (another holder,
+ * or none), `{'recorded'}` (the number has an outcome) with nothing written, or `{'claimed', count}`
+ * with count the attempts so far, this one included.
+ */
+export const CLAIM_SEND: RedisScript = {
+  name: 'cgOperationClaimSend',
+  numberOfKeys: 5,
+  lua: `${NUL_LUA}${CHECK_INDEX_LUA}
+if redis.call('GET', KEYS[5]) ~= ARGV[2] then return {'lost'} end
+if redis.call('EXISTS', KEYS[4]) == 1 and redis.call('GETRANGE', KEYS[4], ARGV[1], ARGV[1]) ~= NUL then
+  return {'recorded'}
+end
+redis.call('PEXPIRE', KEYS[5], ARGV[3])
 if redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('SET', KEYS[2], string.rep(NUL, math.ceil(total / 8)))
   redis.call('PEXPIREAT', KEYS[2], fields[2])
 end
-if redis.call('SETBIT', KEYS[2], ARGV[1], 1) == 0 then return {'counted', 1} end
+if redis.call('SETBIT', KEYS[2], ARGV[1], 1) == 0 then return {'claimed', 1} end
 local retries = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 redis.call('PEXPIREAT', KEYS[3], fields[2])
-return {'counted', retries + 1}
+return {'claimed', retries + 1}
+`,
+};
+
+/**
+ * Takes a chunk for a holder, replacing any other.
+ *
+ * KEYS: [1] record, [2] the chunk's hold. ARGV: [1] holder, [2] leaseMs.
+ * Returns `{'missing'}` (nothing written) or `{'held'}`.
+ */
+export const HOLD_CHUNK: RedisScript = {
+  name: 'cgOperationHoldChunk',
+  numberOfKeys: 2,
+  lua: `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return {'held'}
+`,
+};
+
+/**
+ * Renews a holder's hold on a chunk, and reads the operation's status in the same step.
+ *
+ * KEYS: [1] record, [2] the chunk's hold. ARGV: [1] holder, [2] leaseMs.
+ * Returns `{'missing'}`, or `{'held' | 'lost', status}`.
+ */
+export const RENEW_HOLD: RedisScript = {
+  name: 'cgOperationRenewHold',
+  numberOfKeys: 2,
+  lua: `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing'} end
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lost', status} end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return {'held', status}
 `,
 };
 
@@ -342,20 +391,64 @@ return flags
 `,
 };
 
+/** Lua: makes a quota key outlive every operation in it (its TTL only ever grows). */
+const KEEP_AT_LEAST_LUA = `
+local function keepAtLeast(key, ms)
+  if redis.call('PTTL', key) < tonumber(ms) then redis.call('PEXPIRE', key, ms) end
+end
+`;
+
 /**
- * Adds an operation to its account's active set, which must outlive every operation in it: its TTL
- * only ever grows, to the longest retention of any operation added.
+ * Counts a new operation toward its client's quota, unless the client is at it.
  *
- * KEYS: [1] the account's active set. ARGV: [1] operation id, [2] retentionMs (whole, ≥ 1). Returns 1.
+ * KEYS: [1] the client's active set. ARGV: [1] operation id, [2] most active operations, [3] keepMs.
+ * Returns `{'admitted', count}` (with this one) or `{'over', count}` (nothing written).
  */
-export const ADD_ACTIVE_OPERATION: RedisScript = {
-  name: 'cgOperationAddActive',
+export const ADMIT_FOR_CLIENT: RedisScript = {
+  name: 'cgOperationAdmitForClient',
+  numberOfKeys: 1,
+  lua: `${SERVER_CLOCK_LUA}${KEEP_AT_LEAST_LUA}
+local count = redis.call('ZCARD', KEYS[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {'admitted', count} end
+if count >= tonumber(ARGV[2]) then return {'over', count} end
+redis.call('ZADD', KEYS[1], fmt(now), ARGV[1])
+keepAtLeast(KEYS[1], ARGV[3])
+return {'admitted', count + 1}
+`,
+};
+
+/**
+ * Adds a new operation's numbers to its account's queue, unless they would pass the limit.
+ *
+ * KEYS: [1] the account's queue. ARGV: [1] operation id, [2] its numbers, [3] most queued, [4] keepMs.
+ * Returns `{'admitted', queued}` (with these) or `{'over', queued}` (before them; nothing written).
+ */
+export const ADMIT_FOR_ACCOUNT: RedisScript = {
+  name: 'cgOperationAdmitForAccount',
+  numberOfKeys: 1,
+  lua: `${KEEP_AT_LEAST_LUA}
+local queued = 0
+for _, remaining in ipairs(redis.call('HVALS', KEYS[1])) do queued = queued + tonumber(remaining) end
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {'admitted', queued} end
+local adding = tonumber(ARGV[2])
+if queued + adding > tonumber(ARGV[3]) then return {'over', queued} end
+redis.call('HSET', KEYS[1], ARGV[1], adding)
+keepAtLeast(KEYS[1], ARGV[4])
+return {'admitted', queued + adding}
+`,
+};
+
+/**
+ * Sets an active operation's numbers still waiting; an operation no longer in the queue stays out.
+ *
+ * KEYS: [1] the account's queue. ARGV: [1] operation id, [2] remaining. Returns 1 if set, else 0.
+ */
+export const SET_REMAINING: RedisScript = {
+  name: 'cgOperationSetRemaining',
   numberOfKeys: 1,
   lua: `
-redis.call('SADD', KEYS[1], ARGV[1])
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 `,
 };
