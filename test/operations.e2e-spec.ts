@@ -257,7 +257,7 @@ describe.each(BOTH_STORES)('bulk deletes as operations with the %s store', (_nam
     expect(await deleteCalls()).toHaveLength(3);
   });
 
-  it('keeps the interactive share free: single calls go through while a bulk operation spends the rest', async () => {
+  it('serves single calls first while a bulk operation spends every other grant', async () => {
     const numbers = numberRange(9_701_100_000, 60);
     await seedOzonetelNumbers(sandbox, [...numbers, '9812345601', '9812345602']);
     const { id } = (await bulkDelete(numbers)).body;

@@ -9,6 +9,7 @@ import {
 /** Grants every call at once, without I/O: the gateway's vendor budget check costs nothing. */
 const alwaysGrant: RateLimiter = {
   tryAcquire: async () => ({ granted: true }),
+  withdraw: async () => undefined,
   pause: async () => undefined,
 };
 

@@ -19,6 +19,7 @@ import { ContactsService } from './contacts/contacts.service';
 import { HealthController } from './health/health.controller';
 import { CallContexts } from './http/call-contexts';
 import { loggerOptions } from './logging/logger-options';
+import { BudgetMetrics } from './metrics/budget-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { OperationMetrics } from './metrics/operation-metrics';
@@ -84,6 +85,7 @@ export class AppModule {
         CallbacksService,
         MetricsRegistry,
         VendorMetrics,
+        BudgetMetrics,
         OperationMetrics,
         ProblemFilter,
         ReplayStoredResponseFilter,

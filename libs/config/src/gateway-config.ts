@@ -61,12 +61,39 @@ export class GatewaySettingsConfig {
   @Type(() => RateLimitConfig)
   inboundRateLimit?: RateLimitConfig;
 
-  /** Share of each account's vendor budget kept for interactive calls while bulk work runs. */
+  /**
+   * Share of each account's window bulk work leaves free while interactive calls were seen in the last
+   * window (default 0: interactive calls already come first, so bulk work may use every grant).
+   */
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(0.9)
   interactiveShare?: number;
+
+  /** Queued and running bulk operations one client may have at once, over every replica. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  maxActiveOperationsPerClient?: number;
+
+  /** Numbers still waiting in bulk operations on one account, over every client and replica. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  maxQueuedNumbersPerAccount?: number;
+
+  /**
+   * How long a chunk whose account this replica does not know waits for a replica that does (a
+   * rolling deploy adding the account) before its operation fails with account_not_found.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  unknownAccountGraceMs?: number;
 
   @IsOptional()
   @IsInt()
@@ -145,6 +172,9 @@ export interface GatewaySettings {
   syncWaitMs: number;
   inboundRateLimit: { limit: number; windowMs: number };
   interactiveShare: number;
+  maxActiveOperationsPerClient: number;
+  maxQueuedNumbersPerAccount: number;
+  unknownAccountGraceMs: number;
   operationRetentionMs: number;
   idempotencyLeaseMs: number;
   idempotencyRetentionMs: number;
@@ -158,7 +188,10 @@ export interface GatewaySettings {
 export const DEFAULT_SETTINGS: GatewaySettings = {
   syncWaitMs: 10_000,
   inboundRateLimit: { limit: 600, windowMs: 60_000 },
-  interactiveShare: 0.2,
+  interactiveShare: 0,
+  maxActiveOperationsPerClient: 20,
+  maxQueuedNumbersPerAccount: 2_000_000,
+  unknownAccountGraceMs: 10 * 60_000,
   operationRetentionMs: 7 * 24 * 3_600_000,
   idempotencyLeaseMs: 10_000,
   idempotencyRetentionMs: 24 * 3_600_000,

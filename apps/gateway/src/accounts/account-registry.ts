@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { BaseAccountConfig, ConfigError, GatewayConfig } from '@app/config';
 import { ProviderAdapter, ProviderDescriptor, RateLimit } from '@app/core';
 import { BudgetGate, defaultMarginMs, StoreBundle } from '@app/store';
+import { BudgetMetrics } from '../metrics/budget-metrics';
 import { VendorMetrics } from '../metrics/vendor-metrics';
 import { PROVIDER_REGISTRY } from '../providers/provider-registry';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
@@ -39,10 +40,11 @@ export class AccountRegistry implements OnApplicationShutdown {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     @Inject(STORE_BUNDLE) store: StoreBundle,
     metrics: VendorMetrics,
+    budgetMetrics: BudgetMetrics,
   ) {
     assertDistinctVendorIdentities(config.accounts);
     for (const accountConfig of config.accounts) {
-      this.accounts.set(accountConfig.id, this.build(accountConfig, config, store, metrics));
+      this.accounts.set(accountConfig.id, this.build(accountConfig, config, store, metrics, budgetMetrics));
     }
   }
 
@@ -63,6 +65,7 @@ export class AccountRegistry implements OnApplicationShutdown {
     config: GatewayConfig,
     store: StoreBundle,
     metrics: VendorMetrics,
+    budgetMetrics: BudgetMetrics,
   ): Account {
     const registration = PROVIDER_REGISTRY[accountConfig.provider];
     const configured = accountConfig.rateLimit;
@@ -74,7 +77,8 @@ export class AccountRegistry implements OnApplicationShutdown {
       key: accountConfig.id,
       limit: rateLimit,
       marginMs,
-      bulkShare: 1 - config.settings.interactiveShare,
+      interactiveShare: config.settings.interactiveShare,
+      observer: budgetMetrics.observerFor(accountConfig.id),
     });
     const adapter = registration.createAdapter(accountConfig, {
       gate,

@@ -51,7 +51,9 @@ export class ContactsService {
       };
     }
     if (phoneNumbers.length > 1 || preferAsync) {
-      const operation = await this.operations.start(account, campaignId, phoneNumbers, { ...selection });
+      const operation = await this.operations.start(client, account, campaignId, phoneNumbers, {
+        ...selection,
+      });
       return { kind: 'operation', operation };
     }
     const outcome = await requireOperation(account.adapter, 'deleteContact')(

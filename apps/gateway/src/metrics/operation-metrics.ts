@@ -9,6 +9,7 @@ export class OperationMetrics {
   private readonly started: Counter<'account'>;
   private readonly numbers: Counter<'account' | 'outcome'>;
   private readonly ended: Counter<'account' | 'status'>;
+  private readonly deferred: Counter<'account' | 'reason'>;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry.registry];
@@ -30,6 +31,12 @@ export class OperationMetrics {
       labelNames: ['account', 'status'],
       registers,
     });
+    this.deferred = new Counter({
+      name: 'gateway_operation_chunk_delayed_seconds_total',
+      help: 'Time chunks spent set aside off a worker, waiting for budget, an outage or a replica knowing the account',
+      labelNames: ['account', 'reason'],
+      registers,
+    });
   }
 
   operationStarted(account: string): void {
@@ -42,5 +49,9 @@ export class OperationMetrics {
 
   operationEnded(account: string, status: 'completed' | 'cancelled' | 'failed'): void {
     this.ended.inc({ account, status });
+  }
+
+  chunkDeferred(account: string, reason: string, ms: number): void {
+    this.deferred.inc({ account, reason }, ms / 1000);
   }
 }

@@ -1,12 +1,16 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import { DelayedError, type Job, type Queue } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { RedisOptions } from 'bullmq';
 import { GatewayError } from '@app/core';
 import { ChunkRunner } from './chunk-runner';
 import { ChunkJob, OPERATIONS_QUEUE_NAME, OperationQueue } from './operation-queue';
+
+/** Runs of one chunk in a row after finding its hold lapsed while BullMQ's lock was still ours. */
+const MAX_RERUNS_AFTER_LAPSE = 3;
 
 /** Completed chunk ids are kept this long, so queuing a chunk twice (a resumed chunk chains again) is a no-op. */
 const KEEP_COMPLETED_S = 3600;
@@ -86,8 +90,26 @@ export function chunkWorker(options: ChunkWorkerOptions) {
       this.warnOnce(error.message);
     }
 
-    async process(job: Job<ChunkJob>): Promise<void> {
-      await this.runner.run(job.data.operationId, job.data.chunkIndex);
+    /**
+     * Runs the chunk. One that would only wait (budget, outage, an account this replica lacks) goes
+     * back to BullMQ's delayed set until it can go on (BullMQ's pattern for rate-limited jobs:
+     * moveToDelayed, then DelayedError), so this worker takes other work meanwhile.
+     */
+    async process(job: Job<ChunkJob>, token?: string): Promise<void> {
+      for (let run = 0; ; run++) {
+        const result = await this.runner.run(job.data, randomUUID());
+        if (result.kind === 'done') return;
+        if (result.kind === 'lost') {
+          // A hold that lapsed with nobody taking it (the process stalled) while BullMQ still gives the
+          // job to this worker: take it again. Otherwise another worker has the chunk; leave it.
+          const stillOurs = token ? await job.extendLock(token, options.lockMs).catch(() => 0) : 0;
+          if (stillOurs && run < MAX_RERUNS_AFTER_LAPSE) continue;
+          return;
+        }
+        await job.updateData(result.job);
+        await job.moveToDelayed(result.untilMs, token);
+        throw new DelayedError();
+      }
     }
   }
   return ChunkWorker;

@@ -1,81 +1,128 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
-import { isTerminal, StoreBundle } from '@app/store';
-import { AccountRegistry } from '../accounts/account-registry';
+import { ChunkHold, isTerminal, OperationRecord, StoreBundle } from '@app/store';
+import { Account, AccountRegistry } from '../accounts/account-registry';
 import { OperationMetrics } from '../metrics/operation-metrics';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
-import { NumberDeleter } from './number-deleter';
-import { OPERATION_QUEUE, OperationQueue } from './operation-queue';
+import { NumberDeleter, OutageState, SHORT_WAIT_MS } from './number-deleter';
+import { ChunkJob, ChunkResult, DeferReason, OPERATION_QUEUE, OperationQueue } from './operation-queue';
 
-/** How often a running chunk looks for a cancel (or a failure another chunk recorded). */
-const STOP_CHECK_MS = 250;
+/** How often a running chunk renews its hold and looks for a cancel (or a failure another chunk recorded). */
+const HOLD_CHECK_MS = 250;
+
+/** How long a chunk whose account this replica does not know steps aside before another look. */
+const UNKNOWN_ACCOUNT_RETRY_MS = 5_000;
+
+/** What one run of a chunk found out, shared by its lanes. */
+interface RunState {
+  stop: AbortController;
+  lost: boolean;
+  /** The earliest time a lane could go on, once one had to step aside. */
+  deferUntil?: number;
+  deferReason?: DeferReason;
+  outage?: OutageState;
+}
 
 /**
  * Runs one chunk of a bulk delete, on whichever replica took it. Numbers that already have an
  * outcome are skipped, so a chunk resumed after a crash re-sends only the numbers that were in flight.
- * When the chunk is done it queues the next one at the back of the queue, so operations sharing an
- * account take turns instead of running one after another.
+ * It never waits long on its worker: when the account's budget (or a vendor outage) makes it wait
+ * longer than a short moment, it stops and asks its queue to run it again then, so the worker takes
+ * work of other accounts meanwhile. When the chunk is done it queues the next one at the back.
  */
 @Injectable()
 export class ChunkRunner {
   private readonly deleter: NumberDeleter;
-  private readonly inFlight: number;
 
   constructor(
     @Inject(STORE_BUNDLE) private readonly store: StoreBundle,
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(OPERATION_QUEUE) private readonly queue: OperationQueue,
     private readonly accounts: AccountRegistry,
     private readonly metrics: OperationMetrics,
     @InjectPinoLogger('operations') private readonly logger: PinoLogger,
   ) {
     this.deleter = new NumberDeleter({ retryForMs: config.settings.operationRetryForMs });
-    this.inFlight = config.settings.operationNumbersInFlight;
   }
 
-  async run(operationId: string, chunkIndex: number): Promise<void> {
+  /** Runs the chunk as `holder` (unique per run). */
+  async run(job: ChunkJob, holder: string): Promise<ChunkResult> {
     const { operations } = this.store;
-    let operation = await operations.get(operationId);
-    if (!operation || isTerminal(operation.status)) return;
+    let operation = await operations.get(job.operationId);
+    if (!operation || isTerminal(operation.status)) return { kind: 'done' };
     const account = this.accounts.get(operation.accountId);
-    if (!account) {
-      await operations.transition(operationId, 'failed', {
-        code: 'account_not_found',
-        detail: `Account "${operation.accountId}" is no longer configured`,
-      });
-      return;
-    }
+    if (!account) return this.unknownAccount(job, operation);
     if (operation.status === 'queued')
-      operation = (await operations.transition(operationId, 'running')) ?? operation;
+      operation = (await operations.transition(operation.id, 'running')) ?? operation;
 
-    const numbers = await operations.chunk(operationId, chunkIndex);
+    const hold: ChunkHold = {
+      chunkIndex: job.chunkIndex,
+      holder,
+      leaseMs: this.config.settings.operationLockMs,
+    };
+    await operations.holdChunk(operation.id, hold);
+    const numbers = await operations.chunk(operation.id, job.chunkIndex);
     const recorded = await operations.recordedAmong(
-      operationId,
+      operation.id,
       numbers.map((n) => n.index),
     );
     const todo = numbers.filter((n) => !recorded.has(n.index));
-    const stop = new AbortController();
-    const watcher = this.watchForStop(operationId, stop);
+    const state: RunState = { stop: new AbortController(), lost: false, outage: job.outage };
+    const watcher = this.watchHold(operation.id, hold, state);
     try {
-      await runPool(todo, this.inFlight, stop.signal, async ({ index, phoneNumber }) => {
-        const attempt = await operations.markAttempt(operationId, index);
-        const result = await this.deleter.delete({
-          account,
-          campaignId: operation.campaignId,
-          selection: operation.selection,
-          phoneNumber,
-          triedBefore: attempt > 1,
-          signal: stop.signal,
-        });
-        if (result.kind === 'operation_failed') {
-          if (stop.signal.aborted) return; // another lane of this chunk already stopped it
-          stop.abort();
-          await operations.transition(operationId, 'failed', result.error);
-          this.metrics.operationEnded(account.id, 'failed');
-          this.logger.warn({ operationId, error: result.error }, 'operation failed');
-        } else if (result.kind === 'outcome') {
-          const written = await operations.recordOutcome(operationId, {
+      await runPool(todo, this.config.settings.operationNumbersInFlight, state, (number) =>
+        this.sendOne(operation, account, hold, number, state),
+      );
+    } finally {
+      clearInterval(watcher);
+    }
+    // The account's queue shrinks by what this run did; a failure here only delays that figure.
+    await operations.noteRemaining(operation.id).catch(() => undefined);
+
+    if (state.lost) return { kind: 'lost' };
+    if (state.stop.signal.aborted) return { kind: 'done' };
+    if (state.deferUntil !== undefined) {
+      const carried: ChunkJob = {
+        operationId: job.operationId,
+        chunkIndex: job.chunkIndex,
+        outage: state.outage,
+      };
+      return this.defer(account.id, carried, state.deferUntil, state.deferReason ?? 'budget');
+    }
+    if (job.chunkIndex + 1 < operation.chunkCount) {
+      await this.queue.enqueueChunk(operation.id, job.chunkIndex + 1);
+    }
+    return { kind: 'done' };
+  }
+
+  /** One number until it has an outcome, the chunk stops, or it has to step aside. */
+  private async sendOne(
+    operation: OperationRecord,
+    account: Account,
+    hold: ChunkHold,
+    { index, phoneNumber }: { index: number; phoneNumber: string },
+    state: RunState,
+  ): Promise<void> {
+    const { operations } = this.store;
+    for (;;) {
+      if (state.stop.signal.aborted || state.deferUntil !== undefined) return;
+      const result = await this.deleter.delete({
+        account,
+        campaignId: operation.campaignId,
+        selection: operation.selection,
+        phoneNumber,
+        tenant: operation.clientId,
+        requestId: `operation:${operation.id}`,
+        claim: () => operations.claimSend(operation.id, index, hold),
+        outage: state.outage,
+        signal: state.stop.signal,
+      });
+      switch (result.kind) {
+        case 'outcome': {
+          state.outage = undefined;
+          const written = await operations.recordOutcome(operation.id, {
             index,
             phoneNumber,
             ...result.outcome,
@@ -87,41 +134,111 @@ export class ChunkRunner {
               this.metrics.operationEnded(account.id, 'completed');
             }
           }
+          return;
         }
-      });
-    } finally {
-      clearInterval(watcher);
-    }
-    if (!stop.signal.aborted && chunkIndex + 1 < operation.chunkCount) {
-      await this.queue.enqueueChunk(operationId, chunkIndex + 1);
+        case 'operation_failed':
+          if (state.stop.signal.aborted) return; // another lane of this chunk already stopped it
+          state.stop.abort();
+          await operations.transition(operation.id, 'failed', result.error);
+          this.metrics.operationEnded(account.id, 'failed');
+          this.logger.warn({ operationId: operation.id, error: result.error }, 'operation failed');
+          return;
+        case 'lost':
+          this.loseHold(operation.id, state);
+          return;
+        case 'retry':
+          if (result.reason === 'outage') {
+            state.outage = {
+              since: state.outage?.since ?? Date.now(),
+              retries: (state.outage?.retries ?? 0) + 1,
+            };
+          }
+          if (result.afterMs <= SHORT_WAIT_MS) {
+            if (await sleep(result.afterMs, false, { signal: state.stop.signal }).catch(() => true)) return;
+            continue;
+          }
+          if (state.deferUntil === undefined || Date.now() + result.afterMs < state.deferUntil) {
+            state.deferUntil = Date.now() + result.afterMs;
+            state.deferReason = result.reason;
+          }
+          return;
+        case 'recorded':
+        case 'stopped':
+          return;
+      }
     }
   }
 
-  /** Aborts the chunk's calls and waits as soon as the operation is cancelled or failed elsewhere. */
-  private watchForStop(operationId: string, stop: AbortController): NodeJS.Timeout {
+  /**
+   * A replica whose configuration lacks the account (a rolling deploy) hands the chunk back for a
+   * replica that has it; only when none took it for the grace period does the operation fail.
+   */
+  private async unknownAccount(job: ChunkJob, operation: OperationRecord): Promise<ChunkResult> {
+    const since = job.unknownAccountSince ?? Date.now();
+    const graceMs = this.config.settings.unknownAccountGraceMs;
+    if (Date.now() - since >= graceMs) {
+      const after = await this.store.operations.transition(operation.id, 'failed', {
+        code: 'account_not_found',
+        detail: `Account "${operation.accountId}" is not configured on any replica that took this operation for ${graceMs} ms`,
+      });
+      if (after?.status === 'failed') this.metrics.operationEnded(operation.accountId, 'failed');
+      return { kind: 'done' };
+    }
+    this.logger.warn(
+      { operationId: operation.id, accountId: operation.accountId },
+      "this replica does not know the operation's account; handing the chunk back for one that does",
+    );
+    const untilMs = Date.now() + Math.min(UNKNOWN_ACCOUNT_RETRY_MS, graceMs - (Date.now() - since));
+    return this.defer(
+      operation.accountId,
+      { ...job, unknownAccountSince: since },
+      untilMs,
+      'unknown_account',
+    );
+  }
+
+  private defer(accountId: string, job: ChunkJob, untilMs: number, reason: DeferReason): ChunkResult {
+    this.metrics.chunkDeferred(accountId, reason, Math.max(0, untilMs - Date.now()));
+    return { kind: 'deferred', untilMs, job, reason };
+  }
+
+  /**
+   * Renews the hold while the chunk runs, and aborts its calls and waits as soon as another worker took
+   * the chunk or the operation was cancelled or failed elsewhere.
+   */
+  private watchHold(operationId: string, hold: ChunkHold, state: RunState): NodeJS.Timeout {
     const timer = setInterval(() => {
-      this.store.operations.get(operationId).then(
-        (operation) => {
-          if (!operation || isTerminal(operation.status)) stop.abort();
+      this.store.operations.renewHold(operationId, hold).then(
+        ({ held, status }) => {
+          if (!held && status !== undefined && !isTerminal(status)) this.loseHold(operationId, state);
+          else if (status === undefined || isTerminal(status)) state.stop.abort();
         },
         () => undefined, // the store is down: the calls themselves will fail and the job is retried
       );
-    }, STOP_CHECK_MS);
+    }, HOLD_CHECK_MS);
     timer.unref();
     return timer;
   }
+
+  private loseHold(operationId: string, state: RunState): void {
+    if (state.lost) return;
+    state.lost = true;
+    state.stop.abort();
+    this.logger.warn({ operationId }, 'another worker holds this chunk now; this one stops sending');
+  }
 }
 
-/** Runs `work` over `items` with at most `size` at once, taking no new item once `signal` aborts. */
+/** Runs `work` over `items` with at most `size` at once, taking no new item once the run stops or steps aside. */
 async function runPool<T>(
   items: T[],
   size: number,
-  signal: AbortSignal,
+  state: RunState,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
+  const going = () => next < items.length && !state.stop.signal.aborted && state.deferUntil === undefined;
   const lanes = Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length && !signal.aborted) await work(items[next++]);
+    while (going()) await work(items[next++]);
   });
   await Promise.all(lanes);
 }

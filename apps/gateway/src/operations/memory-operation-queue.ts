@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -8,12 +9,15 @@ import { ChunkRunner } from './chunk-runner';
 
 /**
  * The in-process queue for `npm start` without Redis: the same chunk runner behind the same port, a
- * fixed number of workers, FIFO. Work does not survive the process; that is what Redis mode is for.
+ * fixed number of workers, FIFO. A chunk that would only wait is set aside on a timer, off its worker,
+ * as BullMQ's delayed set does. Work does not survive the process; that is what Redis mode is for.
  */
 @Injectable()
 export class MemoryOperationQueue implements OperationQueue, OnApplicationShutdown {
   private readonly waiting: ChunkJob[] = [];
+  /** Chunks waiting, running or set aside, so queuing one again is a no-op. */
   private readonly queued = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private busy = 0;
   private closed = false;
   private readonly workers: number;
@@ -27,7 +31,7 @@ export class MemoryOperationQueue implements OperationQueue, OnApplicationShutdo
   }
 
   async enqueueChunk(operationId: string, chunkIndex: number): Promise<void> {
-    const key = `${operationId}:${chunkIndex}`;
+    const key = keyOf({ operationId, chunkIndex });
     if (this.closed || this.queued.has(key)) return;
     this.queued.add(key);
     this.waiting.push({ operationId, chunkIndex });
@@ -37,30 +41,52 @@ export class MemoryOperationQueue implements OperationQueue, OnApplicationShutdo
   onApplicationShutdown(): void {
     this.closed = true;
     this.waiting.length = 0;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 
   private drain(): void {
-    while (this.busy < this.workers && this.waiting.length > 0) {
+    while (!this.closed && this.busy < this.workers && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
       this.busy++;
-      // The runner depends on this queue to chain chunks, so it is looked up rather than injected.
-      const runner = this.moduleRef.get(ChunkRunner, { strict: false });
-      runner
-        .run(job.operationId, job.chunkIndex)
-        .catch((error: unknown) => this.retryLater(job, error))
-        .finally(() => {
-          this.busy--;
-          this.queued.delete(`${job.operationId}:${job.chunkIndex}`);
-          this.drain();
-        });
+      void this.runOnce(job).finally(() => {
+        this.busy--;
+        this.drain();
+      });
     }
   }
 
-  private retryLater(job: ChunkJob, error: unknown): void {
-    this.logger.warn({ err: error, ...job }, 'chunk failed; retrying in 1 s');
-    setTimeout(() => {
-      this.queued.delete(`${job.operationId}:${job.chunkIndex}`);
-      void this.enqueueChunk(job.operationId, job.chunkIndex);
-    }, 1000).unref();
+  private async runOnce(job: ChunkJob): Promise<void> {
+    // The runner depends on this queue to chain chunks, so it is looked up rather than injected.
+    const runner = this.moduleRef.get(ChunkRunner, { strict: false });
+    try {
+      const result = await runner.run(job, randomUUID());
+      // In one process nobody else can take the chunk: a lost hold lapsed, so the chunk runs again.
+      if (result.kind === 'lost') this.later(job, Date.now());
+      else if (result.kind === 'deferred') this.later(result.job, result.untilMs);
+      else this.queued.delete(keyOf(job));
+    } catch (error) {
+      this.logger.warn({ err: error, ...job }, 'chunk failed; retrying in 1 s');
+      this.later(job, Date.now() + 1000);
+    }
   }
+
+  /** Puts the chunk back in line at `atMs`, its place in `queued` kept meanwhile. */
+  private later(job: ChunkJob, atMs: number): void {
+    if (this.closed) return;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.waiting.push(job);
+        this.drain();
+      },
+      Math.max(0, atMs - Date.now()),
+    );
+    timer.unref();
+    this.timers.add(timer);
+  }
+}
+
+function keyOf(job: { operationId: string; chunkIndex: number }): string {
+  return `${job.operationId}:${job.chunkIndex}`;
 }

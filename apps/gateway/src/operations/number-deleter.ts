@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CallContext,
   ContactError,
@@ -7,6 +6,7 @@ import {
   ErrorCode,
   GatewayError,
 } from '@app/core';
+import { SendClaim } from '@app/store';
 import { Account } from '../accounts/account-registry';
 import { requireOperation } from '../http/require-operation';
 
@@ -23,9 +23,27 @@ const OPERATION_WIDE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'account_not_found',
 ]);
 
+/**
+ * The longest a chunk waits on its worker, for budget or a backoff: anything longer moves the chunk out
+ * of the way (delayed) so the worker takes other accounts' work meanwhile.
+ */
+export const SHORT_WAIT_MS = 250;
+
+/** A vendor outage seen by a chunk: since when it lasts, and how many retries it cost so far. */
+export interface OutageState {
+  since: number;
+  retries: number;
+}
+
 export type DeleteAttempt =
   | { kind: 'outcome'; outcome: ContactOutcome }
   | { kind: 'operation_failed'; error: ContactError }
+  /** Not sent (budget) or failed for an outage: try again after `afterMs`. */
+  | { kind: 'retry'; afterMs: number; reason: 'budget' | 'outage' }
+  /** Not sent: the number has an outcome already. */
+  | { kind: 'recorded' }
+  /** Not sent: another worker holds the chunk now. */
+  | { kind: 'lost' }
   | { kind: 'stopped' };
 
 export interface DeleteNumberInput {
@@ -33,9 +51,22 @@ export interface DeleteNumberInput {
   campaignId: string;
   selection: ContactSelection;
   phoneNumber: string;
-  /** True when an earlier attempt (before a crash) may have reached the vendor. */
-  triedBefore: boolean;
+  /** Whose turn on the account's bulk budget this is (the operation's client). */
+  tenant: string;
+  /** For the vendor exchange logs. */
+  requestId: string;
+  /** Asked once the budget granted the call, just before it is sent. */
+  claim: () => Promise<SendClaim>;
+  /** The chunk's ongoing outage, if any. */
+  outage?: OutageState;
   signal: AbortSignal;
+}
+
+/** The claim refused the send: nothing goes to the vendor. */
+class NotSent extends Error {
+  constructor(readonly reason: 'recorded' | 'lost') {
+    super(`not sent: ${reason}`);
+  }
 }
 
 export function contactError(error: GatewayError): ContactError {
@@ -43,58 +74,71 @@ export function contactError(error: GatewayError): ContactError {
 }
 
 /**
- * Deletes one number of a bulk operation with its failure policy: number-specific refusals are
- * outcomes, operation-wide ones stop the operation, and outages are retried with backoff for up to
- * `retryForMs` (a delete is safe to send again). A "not found" after an attempt that may have reached
- * the vendor means that attempt deleted it, so it counts as deleted.
+ * One attempt to delete one number of a bulk operation, with the failure policy: number-specific
+ * refusals are outcomes, operation-wide ones stop the operation, and budget waits and outages come back
+ * as "retry after" so the chunk decides whether to wait on its worker or step aside. Outages are
+ * retried for up to `retryForMs` (a delete is safe to send again). A "not found" after an earlier
+ * attempt that may have reached the vendor means that attempt deleted it, so it counts as deleted.
  */
 export class NumberDeleter {
-  constructor(
-    private readonly options: { retryForMs: number; maxBackoffMs?: number; budgetWaitMs?: number },
-  ) {}
+  constructor(private readonly options: { retryForMs: number; maxBackoffMs?: number }) {}
 
   async delete(input: DeleteNumberInput): Promise<DeleteAttempt> {
+    if (input.signal.aborted) return { kind: 'stopped' };
     const deleteContact = requireOperation(input.account.adapter, 'deleteContact');
-    const giveUpAt = Date.now() + this.options.retryForMs;
-    let mayHaveReached = input.triedBefore;
-    for (let retry = 0; ; retry++) {
-      if (input.signal.aborted) return { kind: 'stopped' };
-      try {
-        const outcome = await deleteContact(
-          input.campaignId,
-          { ...input.selection, phoneNumber: input.phoneNumber },
-          this.context(input.signal),
-        );
-        if (outcome.outcome === 'not_found' && mayHaveReached)
-          return { kind: 'outcome', outcome: { ...outcome, outcome: 'deleted' } };
-        return { kind: 'outcome', outcome };
-      } catch (error) {
-        if (input.signal.aborted || isAbort(error)) return { kind: 'stopped' };
-        if (!(error instanceof GatewayError)) throw error;
-        if (OPERATION_WIDE.has(error.code)) return { kind: 'operation_failed', error: contactError(error) };
-        if (error.code === 'store_unavailable') throw error; // the worker's job fails and is retried as a whole
-        if (!error.transient || Date.now() >= giveUpAt) {
-          return {
-            kind: 'outcome',
-            outcome: { phoneNumber: input.phoneNumber, outcome: 'failed', error: contactError(error) },
-          };
-        }
-        mayHaveReached ||= !error.notProcessed;
-        const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 500 * 2 ** retry);
-        const stopped = await sleep(backoff, false, { signal: input.signal }).catch(() => true);
-        if (stopped) return { kind: 'stopped' };
-      }
+    let claimed: SendClaim | undefined;
+    const ctx: CallContext = {
+      requestId: input.requestId,
+      // A wait longer than a short moment comes back as provider_rate_limited with the exact wait.
+      deadline: Date.now() + SHORT_WAIT_MS,
+      priority: 'bulk',
+      tenant: input.tenant,
+      signal: input.signal,
+      beforeSend: async () => {
+        // Once per attempt: a re-send inside the same attempt (a replaced token) is the same claim.
+        if (claimed) return;
+        claimed = await input.claim();
+        if (claimed.kind !== 'claimed') throw new NotSent(claimed.kind);
+      },
+    };
+    try {
+      const outcome = await deleteContact(
+        input.campaignId,
+        { ...input.selection, phoneNumber: input.phoneNumber },
+        ctx,
+      );
+      const triedBefore = claimed?.kind === 'claimed' && claimed.attempt > 1;
+      if (outcome.outcome === 'not_found' && triedBefore)
+        return { kind: 'outcome', outcome: { ...outcome, outcome: 'deleted' } };
+      return { kind: 'outcome', outcome };
+    } catch (error) {
+      if (error instanceof NotSent) return { kind: error.reason };
+      if (input.signal.aborted || isAbort(error)) return { kind: 'stopped' };
+      if (!(error instanceof GatewayError)) throw error;
+      return this.afterFailure(error, input);
     }
   }
 
-  private context(signal: AbortSignal): CallContext {
-    // Bulk work waits as long as the budget needs; the gate still never exceeds it.
-    return {
-      requestId: 'operation',
-      deadline: Date.now() + (this.options.budgetWaitMs ?? 3_600_000),
-      priority: 'bulk',
-      signal,
-    };
+  private afterFailure(error: GatewayError, input: DeleteNumberInput): DeleteAttempt {
+    if (OPERATION_WIDE.has(error.code)) return { kind: 'operation_failed', error: contactError(error) };
+    if (error.code === 'store_unavailable') throw error; // the chunk fails and is retried as a whole
+    if (error.code === 'provider_rate_limited' && error.notProcessed) {
+      const afterMs = error.retryAfterMs ?? (error.retryAfterSeconds ?? 1) * 1000;
+      return { kind: 'retry', afterMs, reason: 'budget' };
+    }
+    const failed = (): DeleteAttempt => ({
+      kind: 'outcome',
+      outcome: { phoneNumber: input.phoneNumber, outcome: 'failed', error: contactError(error) },
+    });
+    if (!error.transient) return failed();
+    const { outage } = input;
+    const givenUp = outage
+      ? Date.now() - outage.since >= this.options.retryForMs
+      : this.options.retryForMs === 0;
+    if (givenUp) return failed();
+    const retries = outage?.retries ?? 0;
+    const afterMs = Math.min(this.options.maxBackoffMs ?? 30_000, 500 * 2 ** retries);
+    return { kind: 'retry', afterMs, reason: 'outage' };
   }
 }
 

@@ -39,8 +39,12 @@ export class OperationsService {
     private readonly metrics: OperationMetrics,
   ) {}
 
-  /** Stores the numbers and queues the first chunk; the chunks chain from there. */
+  /**
+   * Stores the numbers and queues the first chunk; the chunks chain from there. Refused with
+   * operation_quota_exceeded (nothing stored) when the client or the account has too much queued.
+   */
   async start(
+    client: Client,
     account: Account,
     campaignId: string,
     phoneNumbers: string[],
@@ -50,6 +54,7 @@ export class OperationsService {
     const operation = await this.store.operations.create(
       {
         id: randomUUID(),
+        clientId: client.id,
         accountId: account.id,
         campaignId,
         selection,
@@ -57,6 +62,10 @@ export class OperationsService {
       },
       phoneNumbers,
       settings.operationRetentionMs,
+      {
+        maxActivePerClient: settings.maxActiveOperationsPerClient,
+        maxQueuedPerAccount: settings.maxQueuedNumbersPerAccount,
+      },
     );
     await this.queue.enqueueChunk(operation.id, 0);
     this.metrics.operationStarted(account.id);
@@ -136,26 +145,22 @@ export class OperationsService {
   }
 
   /**
-   * Operations on one account take turns at the bulk share of its budget, so this one is done once it
-   * has had its own remaining numbers' worth of turns: every active operation on the account spends
-   * at most as many calls as this one still needs. An estimate: it assumes the window is free now.
+   * Operations on one account take turns grant by grant, so this one is done once it has had its own
+   * remaining numbers' worth of turns: every other operation waiting on the account spends at most as
+   * many grants meanwhile. Bulk work may use every grant no interactive call takes, so the account's
+   * whole budget is counted; the first window's worth may go at once. Never before now while it waits.
    */
   private async estimateCompletion(operation: OperationRecord): Promise<string | null> {
     const account = this.registry.get(operation.accountId);
     if (isTerminal(operation.status) || !account) return null;
     const remaining = operation.progress.total - operation.progress.processed;
-    const active = await this.store.operations.activeOnAccount(operation.accountId);
-    const others = active.filter((o) => o.id !== operation.id);
-    const calls =
-      remaining +
-      others.reduce((sum, o) => sum + Math.min(remaining, o.progress.total - o.progress.processed), 0);
-    const perWindow = Math.max(
-      1,
-      Math.floor(account.rateLimit.limit * (1 - this.config.settings.interactiveShare)),
-    );
+    const queue = await this.store.operations.queueOf(operation.accountId);
+    const calls = queue.operations
+      .filter((other) => other.id !== operation.id)
+      .reduce((sum, other) => sum + Math.min(remaining, other.remaining), remaining);
     const windowMs = account.rateLimit.windowMs + account.marginMs;
-    // The first window's worth can go at once; each further one waits a window.
-    return new Date(Date.now() + (Math.ceil(calls / perWindow) - 1) * windowMs).toISOString();
+    const windows = Math.max(1, Math.ceil(calls / account.rateLimit.limit));
+    return new Date(Date.now() + (windows - 1) * windowMs).toISOString();
   }
 }
 

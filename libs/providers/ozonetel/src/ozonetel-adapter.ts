@@ -150,7 +150,8 @@ export class OzonetelAdapter implements ProviderAdapter {
 
   private async generateToken(ctx: CallContext): Promise<string> {
     const secrets = [this.#apiKey];
-    return this.gate.run(ctx, async () => {
+    // The token is a helper call: the caller's beforeSend belongs to the call that does the work.
+    return this.gate.run({ ...ctx, beforeSend: undefined }, async () => {
       const response = await this.http.send({
         method: 'POST',
         path: OZONETEL_PATHS.generateToken,
