@@ -18,6 +18,7 @@ import {
   IDEMPOTENCY_PROBLEMS,
   VENDOR_PROBLEMS,
 } from '../docs/api-problems.decorator';
+import { BulkBody } from '../http/body-limits';
 import { RequestId } from '../http/request-id';
 import { DeleteContactsResult } from './contact-request';
 import { OperationDto } from '../operations/operation.dto';
@@ -36,6 +37,7 @@ export class ContactsController {
   ) {}
 
   @Post('delete')
+  @BulkBody()
   @ApiIdempotent()
   @HttpCode(200)
   @ApiOperation({
