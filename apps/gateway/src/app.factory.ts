@@ -4,6 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { flattenValidationErrors, validationFailed } from '@app/core';
 import { AppModule, AppModuleOptions } from './app.module';
+import { registerClientAuthentication } from './auth/client-authentication.hook';
+import { ClientKeys } from './auth/client-keys';
 import { setupSwagger } from './docs/swagger';
 import { registerBodyLimits } from './http/body-limits';
 import { registerJsonBodyParser } from './http/json-body-parser';
@@ -48,6 +50,9 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
+  // Admission, before the body is read: the key (after the request id, which a 401 carries too),
+  // then the route's body limit while the body arrives, then its depth before it is parsed.
+  registerClientAuthentication(fastify, new ClientKeys(options.config.clients));
   registerBodyLimits(fastify, settings);
   registerJsonBodyParser(fastify);
   registerHttpMetrics(fastify, app.get(MetricsRegistry));
