@@ -62,7 +62,7 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
     options.config.settings.idempotencyRetentionMs,
     app.get(Logger),
   );
-  setupSwagger(app);
+  setupSwagger(app, settings);
   await app.init();
   return app;
 }

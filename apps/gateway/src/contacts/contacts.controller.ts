@@ -14,6 +14,7 @@ import { CurrentClient } from '../auth/current-client.decorator';
 import {
   ApiIdempotent,
   ApiProblems,
+  BODY_PROBLEMS,
   COMMON_PROBLEMS,
   IDEMPOTENCY_PROBLEMS,
   VENDOR_PROBLEMS,
@@ -82,8 +83,7 @@ export class ContactsController {
     ...VENDOR_PROBLEMS,
     'operation_not_supported',
     'store_unavailable',
-    'payload_too_large',
-    'unsupported_media_type',
+    ...BODY_PROBLEMS,
   )
   async delete(
     @CurrentClient() client: Client,

@@ -1,15 +1,21 @@
+import { applyDecorators } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { GatewaySettings } from '@app/config';
 
 /** The route config key a handler's body size class is kept under. */
 const BODY_SIZE = 'bodySize';
 
+/** The same mark in the OpenAPI document, where docs/admission-docs.ts turns it into the limit. */
+export const BODY_SIZE_EXTENSION = 'x-body-size';
+
 /**
  * Marks the one route that takes a bulk body: contacts/delete, up to 200,000 numbers. It gets
  * `settings.bulkBodyLimitBytes`; every other route keeps `settings.bodyLimitBytes`.
  */
-export const BulkBody = (): MethodDecorator => RouteConfig({ [BODY_SIZE]: 'bulk' });
+export const BulkBody = (): MethodDecorator =>
+  applyDecorators(RouteConfig({ [BODY_SIZE]: 'bulk' }), ApiExtension(BODY_SIZE_EXTENSION, 'bulk'));
 
 /**
  * Gives each route its body limit as Fastify registers it, so a body over the limit is refused as
