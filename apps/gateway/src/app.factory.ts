@@ -4,7 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { flattenValidationErrors, validationFailed } from '@app/core';
 import { AppModule, AppModuleOptions } from './app.module';
+import { registerClientAuthentication } from './auth/client-authentication.hook';
+import { ClientKeys } from './auth/client-keys';
 import { setupSwagger } from './docs/swagger';
+import { registerBodyLimits } from './http/body-limits';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { requestIdFor } from './http/request-id';
 import { registerHttpMetrics } from './metrics/http-metrics';
@@ -13,15 +16,14 @@ import { ProblemFilter } from './problems/problem.filter';
 import { registerIdempotencyCompletion } from './idempotency/idempotency-completion';
 import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
 
-/** 200,000 numbers of 24 characters with JSON quoting fit with room to spare. */
-export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
-
 /** Builds the whole gateway, ready to listen; used by main.ts and by the end-to-end tests. */
 export async function createGatewayApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const { settings } = options.config;
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
     requestIdHeader: false,
-    bodyLimit: BODY_LIMIT_BYTES,
+    // Every route's limit but the bulk one's (see registerBodyLimits).
+    bodyLimit: settings.bodyLimitBytes,
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
@@ -48,7 +50,11 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
-  registerJsonBodyParser(fastify, BODY_LIMIT_BYTES);
+  // Admission, before the body is read: the key (after the request id, which a 401 carries too),
+  // then the route's body limit while the body arrives, then its depth before it is parsed.
+  registerClientAuthentication(fastify, new ClientKeys(options.config.clients));
+  registerBodyLimits(fastify, settings);
+  registerJsonBodyParser(fastify);
   registerHttpMetrics(fastify, app.get(MetricsRegistry));
   registerIdempotencyCompletion(
     fastify,
@@ -56,7 +62,7 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
     options.config.settings.idempotencyRetentionMs,
     app.get(Logger),
   );
-  setupSwagger(app);
+  setupSwagger(app, settings);
   await app.init();
   return app;
 }

@@ -46,6 +46,8 @@ describe('parseGatewayConfig', () => {
     expect(config.accounts[0]).toBeInstanceOf(FakeAccountConfig);
     expect(config.clients[0].grants).toEqual([{ accountId: '*', capabilities: undefined }]);
     expect(config.settings.syncWaitMs).toBe(10_000);
+    expect(config.settings.bodyLimitBytes).toBe(65_536);
+    expect(config.settings.bulkBodyLimitBytes).toBe(8_388_608);
   });
 
   it('names the field and the variable of a missing secret, never a value', () => {
@@ -77,6 +79,12 @@ describe('parseGatewayConfig', () => {
     ['duplicate account id', 'accounts[1].id', (c: any) => c.accounts.push({ ...c.accounts[0] })],
     ['no clients', 'clients', (c: any) => (c.clients = [])],
     ['unreadable CA file', 'accounts[0].caFile', (c: any) => (c.accounts[0].caFile = '/nonexistent/ca.pem')],
+    ['body limit under 1 KiB', 'settings.bodyLimitBytes', (c: any) => (c.settings = { bodyLimitBytes: 100 })],
+    [
+      'bulk body limit over 64 MiB',
+      'settings.bulkBodyLimitBytes',
+      (c: any) => (c.settings = { bulkBodyLimitBytes: 65 * 1024 * 1024 }),
+    ],
   ])('rejects %s, naming %s', (_name, field, spoil) => {
     const config = valid();
     spoil(config);

@@ -8,6 +8,7 @@ import { CurrentClient } from '../auth/current-client.decorator';
 import {
   ApiIdempotent,
   ApiProblems,
+  BODY_PROBLEMS,
   COMMON_PROBLEMS,
   IDEMPOTENCY_PROBLEMS,
   VENDOR_PROBLEMS,
@@ -51,7 +52,7 @@ export class CallbacksController {
     'phone_number_blocked',
     'invalid_schedule',
     'operation_not_supported',
-    'unsupported_media_type',
+    ...BODY_PROBLEMS,
   )
   async create(
     @CurrentClient() client: Client,
@@ -87,6 +88,7 @@ export class CallbacksController {
     'callback_not_found',
     'callback_in_progress',
     'operation_not_supported',
+    ...BODY_PROBLEMS,
   )
   async cancel(
     @CurrentClient() client: Client,

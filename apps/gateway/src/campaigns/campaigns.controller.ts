@@ -14,6 +14,7 @@ import { CurrentClient } from '../auth/current-client.decorator';
 import {
   ApiIdempotent,
   ApiProblems,
+  BODY_PROBLEMS,
   COMMON_PROBLEMS,
   IDEMPOTENCY_PROBLEMS,
   VENDOR_PROBLEMS,
@@ -33,7 +34,7 @@ const CAMPAIGN_PROBLEMS = [
   ...COMMON_PROBLEMS,
   ...VENDOR_PROBLEMS,
   ...IDEMPOTENCY_PROBLEMS,
-  'validation_failed',
+  ...BODY_PROBLEMS,
   'forbidden',
   'account_not_found',
   'campaign_not_found',

@@ -14,10 +14,12 @@ import { CurrentClient } from '../auth/current-client.decorator';
 import {
   ApiIdempotent,
   ApiProblems,
+  BODY_PROBLEMS,
   COMMON_PROBLEMS,
   IDEMPOTENCY_PROBLEMS,
   VENDOR_PROBLEMS,
 } from '../docs/api-problems.decorator';
+import { BulkBody } from '../http/body-limits';
 import { RequestId } from '../http/request-id';
 import { DeleteContactsResult } from './contact-request';
 import { OperationDto } from '../operations/operation.dto';
@@ -36,6 +38,7 @@ export class ContactsController {
   ) {}
 
   @Post('delete')
+  @BulkBody()
   @ApiIdempotent()
   @HttpCode(200)
   @ApiOperation({
@@ -80,8 +83,7 @@ export class ContactsController {
     ...VENDOR_PROBLEMS,
     'operation_not_supported',
     'store_unavailable',
-    'payload_too_large',
-    'unsupported_media_type',
+    ...BODY_PROBLEMS,
   )
   async delete(
     @CurrentClient() client: Client,

@@ -87,6 +87,16 @@ function headersFor(codes: ErrorCode[]) {
   return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
+/**
+ * Codes any route that may carry a body can answer (every POST and DELETE): too large for the route
+ * (its limit is written in by admission-docs.ts), not JSON, or nested deeper than 32 levels.
+ */
+export const BODY_PROBLEMS: ErrorCode[] = [
+  'validation_failed',
+  'payload_too_large',
+  'unsupported_media_type',
+];
+
 /** Codes the Idempotency-Key handling adds to a mutating route. */
 export const IDEMPOTENCY_PROBLEMS: ErrorCode[] = [
   'idempotency_key_in_use',

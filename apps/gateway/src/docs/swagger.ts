@@ -1,12 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { GatewaySettings } from '@app/config';
 import { ERROR_CATALOGUE, ERROR_CODES } from '@app/core';
+import { MAX_JSON_DEPTH } from '../http/json-depth';
+import { documentAdmission } from './admission-docs';
 
 const DESCRIPTION = `
 One provider-neutral API for outbound campaigns on **Huawei CEC CC-iSales** and **Ozonetel CloudAgent**.
 
 - Every \`/v1\` route needs \`Authorization: Bearer <client key>\`. A client sees only the accounts its
   configuration grants; anything else is 404. A granted account used for a purpose outside the grant is 403.
+- Admission comes before any work: the key is checked before the body is read (401), each route has a
+  body limit (413; each route's 413 answer gives it), and JSON nested deeper than ${MAX_JSON_DEPTH} levels is 400.
 - A call the account's provider cannot do is 501 \`operation_not_supported\`; nothing is sent to the vendor.
 - Every answer carries \`X-Request-Id\` (yours, if you sent a sane one: 1..128 of letters, digits and \`._:@/+=-\`).
 - Times are RFC 3339 with an offset; durations are milliseconds.
@@ -17,7 +22,10 @@ One provider-neutral API for outbound campaigns on **Huawei CEC CC-iSales** and 
 ${ERROR_CODES.map((code) => `| \`${code}\` | ${ERROR_CATALOGUE[code].status} | ${ERROR_CATALOGUE[code].title} |`).join('\n')}
 `;
 
-export function setupSwagger(app: INestApplication): void {
+export function setupSwagger(
+  app: INestApplication,
+  settings: Pick<GatewaySettings, 'bodyLimitBytes' | 'bulkBodyLimitBytes'>,
+): void {
   const config = new DocumentBuilder()
     .setTitle('campaign-gateway')
     .setDescription(DESCRIPTION)
@@ -32,6 +40,7 @@ export function setupSwagger(app: INestApplication): void {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  documentAdmission(document, settings);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },

@@ -3,6 +3,7 @@ import { parseIdempotencyKey } from '../idempotency/idempotency-key';
 import { canonicalJson, idempotencyScope, requestFingerprint } from '../idempotency/request-fingerprint';
 import { isTransientStatus } from '../idempotency/idempotency-completion';
 import { parsePrefer } from '../operations/prefer-header';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { DIAL_STRING, isRfc3339 } from './validators';
 
 describe('isRfc3339', () => {
@@ -72,6 +73,21 @@ describe('request fingerprints', () => {
     );
     expect(idempotencyScope('c1', 'a1', 'k')).not.toBe(idempotencyScope('c2', 'a1', 'k'));
     expect(idempotencyScope('c1', 'a1', 'k')).not.toBe(idempotencyScope('c1', 'a2', 'k'));
+  });
+
+  it('fingerprint a body as deep as the parser lets through', () => {
+    // Built twice: keys in the "wrong" order, and as canonical JSON must write them.
+    let body: unknown = { phoneNumbers: ['66660001'] };
+    let sorted: unknown = body;
+    for (let depth = 2; depth < MAX_JSON_DEPTH; depth++) {
+      body = depth % 2 ? { z: body, a: 1 } : [body];
+      sorted = depth % 2 ? { a: 1, z: sorted } : [sorted];
+    }
+    const text = JSON.stringify(body);
+    expect(exceedsJsonDepth(text, MAX_JSON_DEPTH)).toBe(false);
+    expect(exceedsJsonDepth(text, MAX_JSON_DEPTH - 1)).toBe(true);
+    expect(canonicalJson(body)).toBe(JSON.stringify(sorted));
+    expect(requestFingerprint('POST', '/v1/x', body)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 
-/** JSON with object keys sorted at every depth, so `{a,b}` and `{b,a}` are the same request. */
+/**
+ * JSON with object keys sorted at every depth, so `{a,b}` and `{b,a}` are the same request.
+ *
+ * It recurses once per level, and runs (in the interceptor) before the body is validated; that is
+ * safe because a body reaches it only through the JSON parser, which refuses anything nested deeper
+ * than MAX_JSON_DEPTH (32) before parsing (see http/json-depth.ts). Keep that bound if bodies ever
+ * arrive another way.
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {

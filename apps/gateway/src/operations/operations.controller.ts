@@ -6,6 +6,7 @@ import { CurrentClient } from '../auth/current-client.decorator';
 import {
   ApiIdempotent,
   ApiProblems,
+  BODY_PROBLEMS,
   COMMON_PROBLEMS,
   IDEMPOTENCY_PROBLEMS,
 } from '../docs/api-problems.decorator';
@@ -54,7 +55,13 @@ export class OperationsController {
       'Sending stops at once: calls already at the vendor finish and are recorded; numbers not yet sent stay untouched. Cancelling an ended operation changes nothing and answers it as it is.',
   })
   @ApiOkResponse({ type: OperationDto })
-  @ApiProblems(...COMMON_PROBLEMS, ...IDEMPOTENCY_PROBLEMS, 'forbidden', 'operation_not_found')
+  @ApiProblems(
+    ...COMMON_PROBLEMS,
+    ...IDEMPOTENCY_PROBLEMS,
+    ...BODY_PROBLEMS,
+    'forbidden',
+    'operation_not_found',
+  )
   async cancel(@CurrentClient() client: Client, @Param('id') id: string): Promise<OperationView> {
     return this.operations.view(await this.operations.cancel(client, id));
   }

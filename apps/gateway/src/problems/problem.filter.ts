@@ -13,7 +13,9 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { error, unexpected } = toGatewayError(exception);
+    const { error, unexpected } = toGatewayError(exception, {
+      bodyLimitBytes: request.routeOptions.bodyLimit,
+    });
     if (unexpected) {
       this.logger.error({ err: exception, requestId: request.id }, 'unexpected failure');
     } else if (error.status >= 500) {

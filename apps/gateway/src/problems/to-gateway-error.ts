@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ErrorCode, GatewayError } from '@app/core';
+import { describeBytes } from '../http/body-limits';
 
 /**
  * The framework's own failures by HTTP status: Nest raises 404 for unknown routes, and turns Fastify's
@@ -11,17 +12,29 @@ const FRAMEWORK_STATUS_CODES: Record<number, { code: ErrorCode; detail?: string;
   403: { code: 'forbidden' },
   404: { code: 'route_not_found', detail: 'There is no such route; see /docs for the API' },
   405: { code: 'route_not_found', detail: 'There is no such route for this method; see /docs for the API' },
-  413: { code: 'payload_too_large', detail: 'The request body is larger than the gateway accepts (8 MiB)' },
+  413: { code: 'payload_too_large', detail: 'The request body is larger than this route accepts' },
   415: { code: 'unsupported_media_type', detail: 'Send the body as application/json' },
   429: { code: 'rate_limited' },
 };
 
+/** What the request tells about a failure beyond the exception itself. */
+export interface FailureContext {
+  /** The route's body limit, named in a 413 (routes have different limits). */
+  bodyLimitBytes?: number;
+}
+
 /** Everything thrown anywhere becomes a GatewayError; what cannot be classified is an internal error. */
-export function toGatewayError(error: unknown): { error: GatewayError; unexpected: boolean } {
+export function toGatewayError(
+  error: unknown,
+  context: FailureContext = {},
+): { error: GatewayError; unexpected: boolean } {
   if (error instanceof GatewayError) return { error, unexpected: false };
   const known = error instanceof HttpException ? FRAMEWORK_STATUS_CODES[error.getStatus()] : undefined;
   if (error instanceof HttpException && known) {
-    const detail = known.detail ?? error.message;
+    let detail = known.detail ?? error.message;
+    if (known.code === 'payload_too_large' && context.bodyLimitBytes !== undefined) {
+      detail = `${detail} (at most ${describeBytes(context.bodyLimitBytes)})`;
+    }
     const errors = known.field ? [{ field: known.field, message: error.message }] : undefined;
     return { error: new GatewayError(known.code, detail, { errors }), unexpected: false };
   }
