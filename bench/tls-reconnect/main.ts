@@ -55,6 +55,10 @@ async function main(): Promise<void> {
           'JS heap used before → after',
           `${mib(result.heapUsedBeforeBytes)} → ${mib(result.heapUsedAfterBytes)}`,
         ],
+        [
+          'JS heap reserved before → after',
+          `${mib(result.heapTotalBeforeBytes)} → ${mib(result.heapTotalAfterBytes)}`,
+        ],
         ['time for the calls', `${result.durationMs.toFixed(0)} ms`],
       ],
     ),
