@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import CircuitBreaker from 'opossum';
-import { Agent, Dispatcher, request } from 'undici';
 import { GatewayError } from '@app/core';
+import { createVendorAgents, VendorAgents } from './vendor-agents';
 import { classifyTransportError } from './transport-errors';
 
 export interface VendorHttpClientOptions {
@@ -74,30 +74,56 @@ export interface VendorExchange {
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
- * One HTTP(S) client per configured account: its own connection pool, CA bundle and timeouts.
- * Transport failures come out as neutral GatewayErrors (timeout, unavailable) and never as raw
- * socket errors, so callers handle one error type.
+ * Headers axios adds on its own when a request lacks them. The vendor sees only what the provider
+ * set (and what signing covered), so they are turned off unless the request names them.
+ */
+const AXIOS_DEFAULT_HEADERS = ['Accept', 'User-Agent', 'Accept-Encoding', 'Content-Type'];
+
+/**
+ * One HTTP(S) client per configured account: its own keep-alive agent, TLS secure context (system
+ * roots plus the account's CA, built once) and timeouts, on axios. Transport failures come out as
+ * neutral GatewayErrors (timeout, unavailable) and never as raw socket or axios errors, so callers
+ * handle one error type.
  */
 export class VendorHttpClient {
-  private readonly agent: Dispatcher;
+  private readonly agents: VendorAgents;
+  private readonly http: AxiosInstance;
   private readonly origin: URL;
   private readonly basePath: string;
+  private readonly maxResponseBytes: number;
   private readonly circuit: CircuitBreaker<[VendorRequest], VendorResponse>;
   private readonly resetMs: number;
+  /** Exchanges under way, so `close` lets them finish before the sockets go. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: VendorHttpClientOptions) {
     this.origin = new URL(options.baseUrl);
     this.basePath = this.origin.pathname.replace(/\/+$/, '');
-    const ca = options.caFile ? readFileSync(options.caFile, 'utf8') : undefined;
-    this.agent = new Agent({
-      connect: {
-        timeout: options.connectTimeoutMs ?? Math.min(options.timeoutMs, 5000),
-        // Extra CAs are trusted alongside the system store; verification itself is never turned off.
-        ...(ca ? { ca: [...rootCertificates, ca] } : {}),
-      },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      keepAliveTimeout: 4000,
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.agents = createVendorAgents({
+      caPem: options.caFile ? readFileSync(options.caFile, 'utf8') : undefined,
+      connectTimeoutMs: options.connectTimeoutMs ?? Math.min(options.timeoutMs, 5000),
+      keepAliveTimeoutMs: 4000,
+    });
+    this.http = axios.create({
+      baseURL: this.origin.origin,
+      // Paths are always below the account's base URL, never another origin.
+      allowAbsoluteUrls: false,
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      // Environment proxies never apply: the agents above connect straight to the vendor.
+      proxy: false,
+      // A 3xx is the vendor's answer, handed back like any other; nothing is followed.
+      maxRedirects: 0,
+      // Every status is an answer for the provider to interpret; only transport failures reject.
+      validateStatus: () => true,
+      // The body as bytes, decoded below, never parsed or transformed by axios: providers parse it.
+      responseType: 'arraybuffer',
+      transformRequest: [(data: unknown) => data],
+      transformResponse: [(data: unknown) => data],
+      maxContentLength: this.maxResponseBytes,
+      // The whole-exchange timeout is the AbortSignal in `exchange`, connect timeout is the agents'.
+      timeout: 0,
     });
     const circuit = { ...DEFAULT_CIRCUIT, ...options.circuit };
     this.resetMs = circuit.resetMs;
@@ -156,57 +182,57 @@ export class VendorHttpClient {
   }
 
   private async exchange(req: VendorRequest): Promise<VendorResponse> {
+    const call = this.call(req);
+    this.inFlight.add(call);
+    try {
+      return await call;
+    } finally {
+      this.inFlight.delete(call);
+    }
+  }
+
+  private async call(req: VendorRequest): Promise<VendorResponse> {
     const started = performance.now();
+    // Connect, send and read the whole answer within timeoutMs; the caller's signal cancels too.
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const path = this.fullPath(req.path);
     try {
-      const res = await request(new URL(path, this.origin.origin), {
+      const res: AxiosResponse<Buffer> = await this.http.request({
         method: req.method,
-        headers: { ...req.headers, host: this.host },
-        body: req.body,
-        dispatcher: this.agent,
+        url: path,
+        headers: this.headers(req.headers),
+        data: req.body,
         signal,
       });
-      const text = await this.readBody(res.body, signal);
-      this.record({ method: req.method, path, status: res.statusCode, started });
-      return { status: res.statusCode, headers: res.headers, text };
+      const text = res.data.toString('utf8');
+      this.record({ method: req.method, path, status: res.status, started });
+      return { status: res.status, headers: plainHeaders(res.headers), text };
     } catch (error) {
-      const failure =
-        error instanceof GatewayError
-          ? error
-          : classifyTransportError(error, this.options.providerName, timeout.aborted, this.options.timeoutMs);
+      const failure = classifyTransportError(
+        error,
+        this.options.providerName,
+        timeout.aborted,
+        this.options.timeoutMs,
+        this.maxResponseBytes,
+      );
       this.record({ method: req.method, path, started, errorCode: failure.code });
       throw failure;
     }
   }
 
-  async close(): Promise<void> {
-    this.circuit.shutdown();
-    await this.agent.close();
+  /** The request's headers, the signed Host, and axios's own defaults turned off where not given. */
+  private headers(given: Record<string, string>): Record<string, string | false> {
+    const names = new Set(Object.keys(given).map((name) => name.toLowerCase()));
+    const off = AXIOS_DEFAULT_HEADERS.filter((name) => !names.has(name.toLowerCase()));
+    return { ...Object.fromEntries(off.map((name) => [name, false])), ...given, host: this.host };
   }
 
-  private async readBody(body: Dispatcher.ResponseData['body'], signal: AbortSignal): Promise<string> {
-    const max = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const data of body) {
-      const chunk = data as Buffer;
-      size += chunk.length;
-      if (size > max) {
-        body.destroy();
-        throw new GatewayError(
-          'provider_error',
-          `${this.options.providerName} sent an answer larger than ${max} bytes`,
-          {
-            provider: { name: this.options.providerName },
-          },
-        );
-      }
-      chunks.push(chunk);
-      signal.throwIfAborted();
-    }
-    return Buffer.concat(chunks).toString('utf8');
+  /** Stops taking calls, lets the ones under way finish, then closes the account's connections. */
+  async close(): Promise<void> {
+    this.circuit.shutdown();
+    await Promise.allSettled([...this.inFlight]);
+    this.agents.destroy();
   }
 
   private record(e: {
@@ -225,6 +251,18 @@ export class VendorHttpClient {
       errorCode: e.errorCode,
     });
   }
+}
+
+/** The answer's headers as Node parsed them: lower-case names, `set-cookie` as an array. */
+function plainHeaders(headers: AxiosResponse['headers']): VendorResponse['headers'] {
+  const plain: VendorResponse['headers'] = {};
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (typeof value === 'string' || Array.isArray(value))
+      plain[name.toLowerCase()] = value as string | string[];
+    else if (typeof value === 'number' || typeof value === 'boolean')
+      plain[name.toLowerCase()] = String(value);
+  }
+  return plain;
 }
 
 function isTransportFailure(error: unknown): boolean {
