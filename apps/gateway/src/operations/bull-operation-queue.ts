@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { RedisOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import { GatewayError } from '@app/core';
 import { ChunkRunner } from './chunk-runner';
 import { ChunkJob, OPERATIONS_QUEUE_NAME, OperationQueue } from './operation-queue';
@@ -51,7 +51,7 @@ export class BullOperationQueue implements OperationQueue {
 export interface ChunkWorkerOptions {
   concurrency: number;
   lockMs: number;
-  connection: RedisOptions;
+  connection: ConnectionOptions;
 }
 
 /**
