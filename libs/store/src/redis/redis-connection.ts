@@ -299,7 +299,8 @@ export class RedisConnection {
 /** QUIT lets pending replies arrive; when Redis is down it fails at once, and only a disconnect stops the reconnect loop. */
 export async function closeClient(client: RedisClient): Promise<void> {
   if (client.status === 'end') return;
-  if (client.status === 'wait') {
+  if (client.status !== 'ready') {
+    // Not connected (or connected but refused, as with a wrong password): nothing to wait for.
     client.disconnect();
     return;
   }
