@@ -273,7 +273,14 @@ export class RedisConnection {
   private nodeOptions(): RedisOptions {
     const { target } = this.spec;
     if (target.kind === 'cluster') throw new Error('a Cluster has no single node');
-    const common: RedisOptions = { ...this.credentials(), db: target.db, tls: this.tlsOptions() };
+    const common: RedisOptions = {
+      ...this.credentials(),
+      db: target.db,
+      tls: this.tlsOptions(),
+      // A primary demoted by a failover answers writes with READONLY: reconnect, to the new primary
+      // (Sentinel names it; a managed endpoint moves to it). The failed command is not resent.
+      reconnectOnError: (error) => error.message.startsWith('READONLY'),
+    };
     if (target.kind === 'node') return { ...common, host: target.host, port: target.port };
     return {
       ...common,
