@@ -3,7 +3,7 @@ import { testConfig } from './support/gateway';
 import { GatewayProcess, startReplicas, writeConfigFile } from './support/gateway-process';
 import { expectProblem } from './support/harness';
 import { KEYS } from './support/keys';
-import { startTestRedis, TestRedis } from './support/redis';
+import { REDIS_DEPLOYMENTS, TestRedis } from './support/redis';
 import { numberRange, seedOzonetelNumbers } from './support/operations';
 import { ozonetelDeleteCalls, startTestSandbox, TestSandbox, vendorCalls } from './support/sandbox';
 import { expectWithinBudget } from './support/windows';
@@ -17,13 +17,13 @@ const BUDGET = { limit: 10, windowMs: 2000 };
  */
 const MARGIN_MS = 400;
 
-describe('three gateway replicas on one Redis', () => {
+describe.each(REDIS_DEPLOYMENTS)('three gateway replicas on %s', (_deployment, startRedis) => {
   let redis: TestRedis;
   let sandbox: TestSandbox;
   let replicas: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    redis = await startTestRedis();
+    redis = await startRedis();
     sandbox = await startTestSandbox();
     const config = testConfig(sandbox, {
       patch: { 'in-ozonetel': { rateLimit: { ...BUDGET, marginMs: MARGIN_MS } } },
@@ -37,7 +37,7 @@ describe('three gateway replicas on one Redis', () => {
     const prefix = `replicas:${randomUUID()}:`;
     replicas = await startReplicas(3, {
       GATEWAY_CONFIG: configFile,
-      REDIS_URL: redis.url,
+      ...redis.env,
       REDIS_KEY_PREFIX: prefix,
     });
     // A replica's first vendor call pays for connection set-up and lazy loading; keep that out of the

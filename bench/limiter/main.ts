@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RateLimit } from '@app/core';
+import type { Redis } from 'ioredis';
 import { createRedisStore, StoreBundle, waitForRedis } from '@app/store';
 import { startTestRedis } from '../../test/support/redis';
 import { machineFacts } from '../shared/machine';
@@ -38,7 +39,7 @@ export type BenchResults = Awaited<ReturnType<typeof collect>>;
 const progress = (text: string) => process.stderr.write(`${text}\n`);
 
 async function collect(store: StoreBundle, redisUrl: string, ownsServer: boolean) {
-  const redis = store.redis!;
+  const redis = store.redis as Redis; // the bench runs on one node (a URL)
   const machine = await machineFacts(redis, ownsServer);
 
   const loop = async (key: string, concurrency: number, durationMs: number) => {
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     }
   } finally {
     // Only matters on a shared REDIS_URL; a throwaway server goes away with everything in it.
-    await deleteKeys(store.redis!, store.keyPrefix).catch(() => undefined);
+    await deleteKeys(store.redis as Redis, store.keyPrefix).catch(() => undefined);
     await store.close();
     await redisServer.stop();
   }

@@ -18,6 +18,8 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+const REDIS_DEPLOYMENT_VARIABLES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'];
+
 /** Writes a configuration object to a temporary JSON file for GATEWAY_CONFIG. */
 export function writeConfigFile(config: unknown, name = 'gateway.json'): string {
   const path = join(mkdtempSync(join(tmpdir(), 'gateway-process-')), name);
@@ -28,9 +30,14 @@ export function writeConfigFile(config: unknown, name = 'gateway.json'): string 
 /** Runs apps/gateway/src/main.ts as its own process, the way `npm run start:prod` runs the build. */
 export function spawnGateway(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let output = '';
+  // A test that names its Redis names all of it: an inherited REDIS_URL must not meet its Cluster.
+  const names = Object.keys(env).some((name) => REDIS_DEPLOYMENT_VARIABLES.includes(name));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !(names && name.startsWith('REDIS_'))),
+  );
   const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', MAIN], {
     cwd: ROOT,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, TS_NODE_TRANSPILE_ONLY: 'true', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -82,10 +89,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `count` gateway processes on one Redis and one configuration, started together. */
+/**
+ * `count` gateway processes on one Redis and one configuration, started together. The Redis is named by
+ * its variables: `REDIS_URL`, or a test Redis's `env` (Cluster, TLS, Sentinel).
+ */
 export async function startReplicas(
   count: number,
-  env: { GATEWAY_CONFIG: string; REDIS_URL: string; REDIS_KEY_PREFIX: string },
+  env: { GATEWAY_CONFIG: string; REDIS_KEY_PREFIX: string } & Record<string, string>,
 ): Promise<GatewayProcess[]> {
   return Promise.all(
     Array.from({ length: count }, async () =>

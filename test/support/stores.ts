@@ -10,7 +10,10 @@ export type StoreFactory = (redis: TestRedis) => Promise<StoreBundle>;
  * Each Redis store gets its own key prefix, so suites can share one server.
  */
 export const BOTH_STORES: [string, StoreFactory][] = [
-  ['redis', (redis) => connected(createRedisStore(redis.url, { keyPrefix: `test:${randomUUID()}:` }))],
+  [
+    'redis',
+    (redis) => connected(createRedisStore(redis.connection(), { keyPrefix: `test:${randomUUID()}:` })),
+  ],
   ['memory', async () => createMemoryStore()],
 ];
 

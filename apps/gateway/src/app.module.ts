@@ -3,9 +3,10 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { Cluster } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
-import { StoreBundle } from '@app/store';
+import { RedisClient, StoreBundle } from '@app/store';
 import { AccountRegistry } from './accounts/account-registry';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountAccess } from './auth/account-access';
@@ -60,7 +61,7 @@ export class AppModule {
           ],
           setHeaders: false,
           // Shared by every replica when there is Redis; per process otherwise.
-          storage: options.store.redis ? new ThrottlerStorageRedisService(options.store.redis) : undefined,
+          storage: options.store.redis ? throttlerStorage(options.store.redis) : undefined,
         }),
         ...operations.imports,
       ],
@@ -97,4 +98,11 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** The inbound throttler's counters on the store's client, one node or a Cluster (its overloads name each). */
+function throttlerStorage(redis: RedisClient): ThrottlerStorageRedisService {
+  return redis instanceof Cluster
+    ? new ThrottlerStorageRedisService(redis)
+    : new ThrottlerStorageRedisService(redis);
 }

@@ -1,7 +1,15 @@
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { ConfigError, loadGatewayConfig } from '@app/config';
-import { createMemoryStore, createRedisStore, StoreBundle, waitForRedis } from '@app/store';
+import {
+  createMemoryStore,
+  createRedisStore,
+  RedisConnection,
+  redisConnectionFromEnv,
+  RedisEnvError,
+  StoreBundle,
+  waitForRedis,
+} from '@app/store';
 import { createGatewayApp } from './app.factory';
 import { bundledFile } from './bundled-files';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
@@ -34,16 +42,17 @@ async function main(): Promise<void> {
 }
 
 async function openStore(): Promise<StoreBundle> {
-  const url = process.env.REDIS_URL;
-  if (!url) {
+  const connection = redisFromEnv();
+  if (!connection) {
     processLog.warn(
       'REDIS_URL is not set, so rate limits, idempotency, tokens and operations live in this process only. ' +
-        'Run ONE process like this; replicas need REDIS_URL.',
+        'Run ONE process like this; replicas need REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS).',
     );
     return createMemoryStore();
   }
+  processLog.info(`Redis: ${connection.toString()}`);
   let lastError = '';
-  const store = createRedisStore(url, {
+  const store = createRedisStore(connection, {
     keyPrefix: process.env.REDIS_KEY_PREFIX || undefined,
     // The client retries every second while Redis is down: say so once per kind of failure.
     onError: (error) => {
@@ -56,6 +65,17 @@ async function openStore(): Promise<StoreBundle> {
     processLog.warn('Redis is not reachable yet; /health/ready reports 503 until it is');
   }
   return store;
+}
+
+/** The Redis deployment the environment names; a bad variable stops the start, named. */
+function redisFromEnv(): RedisConnection | undefined {
+  try {
+    const spec = redisConnectionFromEnv(process.env);
+    return spec && new RedisConnection(spec);
+  } catch (error) {
+    if (error instanceof RedisEnvError) throw new ConfigError(error.variable, error.problem);
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient, RedisConnection } from './redis/redis-connection';
 import { IdempotencyStore } from './ports/idempotency-store';
 import { OperationStore } from './ports/operation-store';
 import { RateLimiter } from './ports/rate-limiter';
@@ -19,9 +19,11 @@ export interface StoreBundle {
   /**
    * The raw client behind a Redis bundle, for infrastructure that needs one of its own kind (the
    * inbound throttler's storage). It is fail-fast: commands fail at once while Redis is down. It has
-   * no key prefix; the ports above add theirs.
+   * no key prefix; the ports above add theirs. A Cluster client in Cluster mode.
    */
-  readonly redis?: Redis;
+  readonly redis?: RedisClient;
+  /** How to open more clients of the same deployment (BullMQ's), when the store is Redis. */
+  readonly redisConnection?: RedisConnection;
   /** Prefix for keys that infrastructure using `redis` writes, so runs sharing one Redis stay apart. */
   readonly keyPrefix: string;
   /** Throws `store_unavailable` when the store cannot be reached; used by readiness. */
@@ -43,5 +45,22 @@ export function createMemoryStore(): StoreBundle {
   };
 }
 
-export { createRedisStore, FAIL_FAST_CLIENT_OPTIONS, waitForRedis } from './redis/redis-store';
+export { createRedisStore, waitForRedis } from './redis/redis-store';
+export {
+  closeClient,
+  describeRedisConnection,
+  FAIL_FAST_CLIENT_OPTIONS,
+  parseRedisUrl,
+  pingRedis,
+  RedisConnection,
+  redisConnectionFromEnv,
+  RedisEnvError,
+} from './redis/redis-connection';
+export type {
+  RedisClient,
+  RedisClientRole,
+  RedisConnectionSpec,
+  RedisEndpoint,
+  RedisTarget,
+} from './redis/redis-connection';
 export type { RedisStoreOptions } from './redis/redis-store';

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { DelayedError, type Job, type Queue } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { RedisOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import { GatewayError } from '@app/core';
 import { ChunkRunner } from './chunk-runner';
 import { ChunkJob, OPERATIONS_QUEUE_NAME, OperationQueue } from './operation-queue';
@@ -55,7 +55,7 @@ export class BullOperationQueue implements OperationQueue {
 export interface ChunkWorkerOptions {
   concurrency: number;
   lockMs: number;
-  connection: RedisOptions;
+  connection: ConnectionOptions;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { IdempotencyClaim, IdempotencyStore, StoredResponse } from '../ports/idempotency-store';
 import { runScript } from './redis-script';
 import { RedisKeyspace } from './redis-keyspace';
@@ -16,7 +16,7 @@ const wholeMs = (ms: number) => Math.max(1, Math.ceil(ms));
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyspace: RedisKeyspace = new RedisKeyspace(),
   ) {}
 

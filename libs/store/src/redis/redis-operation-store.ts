@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { ContactError, ContactOutcomeKind } from '@app/core';
 import {
   AccountQueue,
@@ -79,7 +79,7 @@ const INDEX_LIMIT = 512 * 1024 * 1024;
  */
 export class RedisOperationStore implements OperationStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyspace: RedisKeyspace = new RedisKeyspace(),
   ) {}
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { RateLimit } from '@app/core';
 import { AcquireResult, GrantRequest, RateLimiter, SharingPolicy } from '../ports/rate-limiter';
 import { integerPair, runScript } from './redis-script';
@@ -14,7 +14,7 @@ import { ACQUIRE_GRANT, PAUSE_WINDOW, WITHDRAW_WAITER } from './scripts/rate-lim
  */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyspace: RedisKeyspace = new RedisKeyspace(),
   ) {}
 

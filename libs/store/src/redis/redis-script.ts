@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 
 /**
  * A Lua script the store runs atomically on Redis. `name` becomes a command of the client through
@@ -17,7 +17,7 @@ type ScriptCommand = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 /** Runs `script` with its keys and arguments, defining it on the client the first time. */
 export async function runScript(
-  redis: Redis,
+  redis: RedisClient,
   script: RedisScript,
   keys: readonly string[],
   args: readonly (string | number)[],

@@ -1,8 +1,8 @@
-import { Redis, RedisOptions } from 'ioredis';
 import type { StoreBundle } from '../store-bundle';
 import { RedisIdempotencyStore } from './redis-idempotency-store';
 import { RedisKeyspace } from './redis-keyspace';
 import { RedisOperationStore } from './redis-operation-store';
+import { closeClient, pingRedis, RedisConnection } from './redis-connection';
 import { RedisRateLimiter } from './redis-rate-limiter';
 import { RedisTokenCache } from './redis-token-cache';
 import { storeCall } from './store-errors';
@@ -18,26 +18,16 @@ export interface RedisStoreOptions {
 }
 
 /**
- * Settings for a client on request paths: a request must fail within a couple of seconds when Redis is
- * down, never queue behind a reconnect, while the client keeps reconnecting in the background.
+ * The store shared by replicas: every port on one Redis client (one node, a Sentinel-managed primary,
+ * or a Cluster). Commands fail with `store_unavailable` until the client is connected, so call
+ * `waitForRedis` at process start. A URL is one node (`redis://` or `rediss://`).
  */
-export const FAIL_FAST_CLIENT_OPTIONS: RedisOptions = {
-  // While disconnected, commands fail at once instead of waiting for a reconnect that may never come.
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  connectTimeout: 2000,
-  // A hung server (or a dead peer the kernel has not noticed) fails the command, not the request.
-  commandTimeout: 2000,
-  // Never give up reconnecting; back off to one attempt a second.
-  retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
-};
-
-/**
- * The store shared by replicas: every port on one Redis client. Commands fail with `store_unavailable`
- * until the client is connected, so call `waitForRedis` at process start.
- */
-export function createRedisStore(url: string, options: RedisStoreOptions = {}): StoreBundle {
-  const redis = new Redis(url, FAIL_FAST_CLIENT_OPTIONS);
+export function createRedisStore(
+  target: string | RedisConnection,
+  options: RedisStoreOptions = {},
+): StoreBundle {
+  const connection = typeof target === 'string' ? RedisConnection.fromUrl(target) : target;
+  const redis = connection.open('fail-fast');
   // Without a listener, a down Redis would emit an unhandled 'error' event on every reconnect attempt.
   const onError = options.onError ?? (() => undefined);
   redis.on('error', onError);
@@ -49,15 +39,14 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
     idempotency: new RedisIdempotencyStore(redis, keyspace),
     operations: new RedisOperationStore(redis, keyspace),
     redis,
+    redisConnection: connection,
     keyPrefix: keyspace.prefix,
     ping: async () => {
-      await storeCall(() => redis.ping());
+      await storeCall(() => pingRedis(redis));
     },
     close: async () => {
-      if (redis.status === 'end') return;
-      // QUIT lets pending replies arrive; when Redis is down it fails at once, and only a disconnect
-      // stops the reconnect loop.
-      await redis.quit().catch(() => redis.disconnect());
+      // The clients lent to BullMQ too (Cluster mode); BullMQ has closed its own by now.
+      await Promise.all([closeClient(redis), connection.close()]);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { GatewayError } from '@app/core';
 import { IssuedToken, TokenCache, TokenRefreshOptions } from '../ports/token-cache';
 import { integerPair, runScript } from './redis-script';
@@ -30,7 +30,7 @@ export class RedisTokenCache implements TokenCache {
   private readonly pollMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyspace: RedisKeyspace = new RedisKeyspace(),
     options: RedisTokenCacheOptions = {},
   ) {
