@@ -9,6 +9,7 @@ import {
 } from '../../../../test/support/redis';
 import { describeIdempotencyStoreContract } from '../contract/idempotency-store.contract';
 import { describeOperationStoreContract } from '../contract/operation-store.contract';
+import { PLAIN_ASK, PLAIN_SHARING } from '../contract/plain-asks';
 import { describeRateLimiterContract } from '../contract/rate-limiter.contract';
 import { describeTokenCacheContract } from '../contract/token-cache.contract';
 import { createRedisStore, StoreBundle, waitForRedis } from '../store-bundle';
@@ -57,7 +58,7 @@ describe('Redis Cluster (3 primaries on loopback)', () => {
     const slots = new Set<number>();
     for (let i = 0; i < 30; i++) {
       const account = `account-${i}`;
-      await store.rateLimiter.tryAcquire(account, { limit: 5, windowMs: 1000 });
+      await store.rateLimiter.tryAcquire(account, { limit: 5, windowMs: 1000 }, PLAIN_ASK, PLAIN_SHARING);
       await store.rateLimiter.pause(account, 1000);
       const { grants, pause } = keyspace.rateLimit(account);
       const [grantsSlot, pauseSlot] = await Promise.all(
@@ -95,7 +96,9 @@ describe('Redis over TLS with an ACL user (throwaway CA)', () => {
   it('works through rediss:// as the URL user, checking the certificate against REDIS_CA_FILE', async () => {
     const store = await openStore(tls);
     await store.ping();
-    expect(await store.rateLimiter.tryAcquire('tls', { limit: 1, windowMs: 1000 })).toEqual({
+    expect(
+      await store.rateLimiter.tryAcquire('tls', { limit: 1, windowMs: 1000 }, PLAIN_ASK, PLAIN_SHARING),
+    ).toEqual({
       granted: true,
     });
     expect(await store.redis!.call('ACL', 'WHOAMI')).toBe(TLS_REDIS_USER.username);
