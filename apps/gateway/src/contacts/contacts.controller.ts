@@ -49,7 +49,10 @@ export class ContactsController {
       "A call that cannot get the vendor's rate budget within the sync wait (default 10 s) is 429 provider_rate_limited with Retry-After; nothing was sent. " +
       'A list that needs more than one vendor call becomes an operation: 202, `Location: /v1/operations/{id}`, body `Operation`; poll it, page its results, or cancel it. ' +
       '`Prefer: wait=N` (N up to 60) holds the answer up to N seconds and answers 200 with the result (and `operationId`) if the operation completed by then. ' +
-      '`Prefer: respond-async` always answers 202 for a list of numbers, even of one (a filter delete is one call and always answers 200). `Preference-Applied` says which was honoured.',
+      '`Prefer: respond-async` always answers 202 for a list of numbers, even of one (a filter delete is one call and always answers 200). `Preference-Applied` says which was honoured. ' +
+      'Bulk work shares the account fairly: single calls come first, operations take every grant no single call waits for, and the clients with operations on the account take turns grant by grant. ' +
+      'A client may have `settings.maxActiveOperationsPerClient` (default 20) queued or running operations, and an account `settings.maxQueuedNumbersPerAccount` (default 2,000,000) numbers waiting over all its operations; ' +
+      'past either, the list is refused with 429 `operation_quota_exceeded` (the detail names the limit and the count; nothing is stored or sent).',
   })
   @ApiHeader({
     name: 'Prefer',
@@ -78,6 +81,7 @@ export class ContactsController {
     'forbidden',
     'account_not_found',
     'campaign_not_found',
+    'operation_quota_exceeded',
     'contact_not_deletable',
     'field_not_supported',
     ...VENDOR_PROBLEMS,

@@ -44,7 +44,7 @@ export class OperationDto {
     nullable: true,
     example: '2026-11-23T10:50:00.000Z',
     description:
-      "When the remaining numbers should be done, from the account's rate budget left to bulk work and the other operations sharing it in turn; null once the operation has ended.",
+      "When the remaining numbers should be done: this operation's numbers, plus as many of every other operation waiting on the account (they take turns), at the account's whole rate budget (interactive calls take grants before bulk work, so a busy account finishes later). Never before now while the operation waits; null once it has ended.",
   })
   estimatedCompletionAt!: string | null;
   @ApiPropertyOptional({ type: ContactErrorDto, description: 'Why a failed operation stopped.' })
