@@ -5,7 +5,7 @@ import { KEYS } from '../../test/support/keys';
 import { numberRange, seedOzonetelNumbers, waitForOperation } from '../../test/support/operations';
 import { TestSandbox, vendorCalls } from '../../test/support/sandbox';
 import { maxInAnyWindow } from '../../test/support/windows';
-import { BUDGET, BULK_PER_WINDOW, OZONETEL } from './configs';
+import { BUDGET, OZONETEL } from './configs';
 import { deleteBody, OperationView, runMs, startOperation } from './requests';
 
 export interface EfficiencyRun {
@@ -14,7 +14,7 @@ export interface EfficiencyRun {
   /** Creation to completion, on the gateway's clock. */
   elapsedMs: number;
   theoreticalMinimumMs: number;
-  /** elapsed / minimum: 1 would be every window's bulk share spent the moment it opens. */
+  /** elapsed / minimum: 1 would be every window spent the moment it opens. */
   ratio: number;
   progress: OperationView['progress'];
   vendorCalls: number;
@@ -27,11 +27,11 @@ export interface EfficiencyRun {
 }
 
 /**
- * The least time N numbers can take at the bulk share of the budget: the first window's worth at once,
- * then one window for each further window's worth.
+ * The least time N numbers can take when bulk work may use the whole budget (no interactive call
+ * wants any): the first window's worth at once, then one window for each further window's worth.
  */
 export const theoreticalMinimumMs = (numbers: number): number =>
-  (Math.ceil(numbers / BULK_PER_WINDOW) - 1) * BUDGET.windowMs;
+  (Math.ceil(numbers / BUDGET.limit) - 1) * BUDGET.windowMs;
 
 /**
  * One operation through `replicas` gateway processes on one Redis (posted to the first), the sandbox's

@@ -27,10 +27,14 @@ export const FAST_BUDGET: RateLimit = { limit: 100_000, windowMs: 1000 };
 /** The sandbox's own Ozonetel limit while phase 2 runs. */
 export const SANDBOX_OPEN_LIMIT: RateLimit = { limit: 1_000_000, windowMs: 1000 };
 
-/** Phase 3: the scaled-down budget of test/operations-replicas.e2e-spec.ts. */
+/** The sandbox's iSales account and campaign, whose budget (20 per second) the head-of-line phase keeps. */
+export const ISALES: Target = { accountId: 'cn-isales', campaignId: '1001' };
+
+/** Phases 3 and 4: the scaled-down budget of test/operations-replicas.e2e-spec.ts. */
 export const BUDGET: RateLimit = { limit: 100, windowMs: 4000 };
-export const INTERACTIVE_SHARE = 0.2;
-export const BULK_PER_WINDOW = Math.floor(BUDGET.limit * (1 - INTERACTIVE_SHARE));
+
+/** Phase 5: two Ozonetel accounts that allow one call per 10 s. */
+export const SLOW_BUDGET: RateLimit = { limit: 1, windowMs: 10_000 };
 
 /**
  * Phases 1 and 2, one gateway process: production defaults (chunks of 100, 4 calls in flight per
@@ -52,10 +56,20 @@ export function budgetConfig(sandbox: TestSandbox) {
     patch: { [OZONETEL.accountId]: { rateLimit: BUDGET } },
     settings: {
       syncWaitMs: 30_000,
-      interactiveShare: INTERACTIVE_SHARE,
       operationChunkSize: 25,
       operationLockMs: 3000,
       inboundRateLimit: OPEN_INBOUND,
     },
+  });
+}
+
+/** Phase 5: two chunk workers, and both Ozonetel accounts nearly spent for a long time. */
+export function headOfLineConfig(sandbox: TestSandbox) {
+  return testConfig(sandbox, {
+    patch: {
+      [OZONETEL.accountId]: { rateLimit: SLOW_BUDGET },
+      [OZONETEL_TOKEN.accountId]: { rateLimit: SLOW_BUDGET },
+    },
+    settings: { operationWorkers: 2, inboundRateLimit: OPEN_INBOUND },
   });
 }
