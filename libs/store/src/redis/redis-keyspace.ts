@@ -19,6 +19,14 @@ export interface TokenKeys {
   generations: string;
 }
 
+/** The keys of one client's inbound throttle (one throttler, one tracker). */
+export interface InboundThrottleKeys {
+  /** Hits in the current window, expiring with it. */
+  hits: string;
+  /** Present while the client is blocked, expiring with the block. */
+  blocked: string;
+}
+
 /** The keys of one bulk operation, all under the hash tag `{op:<id>}` (one Cluster slot). */
 export interface OperationKeys {
   /** Hash of the record's scalar fields, counters and expiry time. */
@@ -77,6 +85,11 @@ export class RedisKeyspace {
   /** Set of an account's queued and running operation ids; its own slot, apart from the operations. */
   activeOperations(accountId: string): string {
     return `${this.group('acct', accountId)}:active`;
+  }
+
+  inbound(id: string): InboundThrottleKeys {
+    const group = this.group('in', id);
+    return { hits: `${group}:hits`, blocked: `${group}:blocked` };
   }
 
   private group(kind: string, id: string): string {
