@@ -98,6 +98,9 @@ export class VendorHttpClient {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4000,
+      // undici 8 would speak HTTP/2 to a vendor that offers it; the vendors are HTTP/1.1 services,
+      // and the signed Host header is an HTTP/1.1 field.
+      allowH2: false,
     });
     const circuit = { ...DEFAULT_CIRCUIT, ...options.circuit };
     this.resetMs = circuit.resetMs;
