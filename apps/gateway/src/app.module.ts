@@ -1,12 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { Cluster } from 'ioredis';
+import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
-import { RedisClient, StoreBundle } from '@app/store';
+import { RedisKeyspace, RedisThrottlerStorage, StoreBundle } from '@app/store';
 import { AccountRegistry } from './accounts/account-registry';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountAccess } from './auth/account-access';
@@ -61,7 +59,7 @@ export class AppModule {
           ],
           setHeaders: false,
           // Shared by every replica when there is Redis; per process otherwise.
-          storage: options.store.redis ? throttlerStorage(options.store.redis) : undefined,
+          storage: inboundThrottlerStorage(options.store),
         }),
         ...operations.imports,
       ],
@@ -100,9 +98,11 @@ export class AppModule {
   }
 }
 
-/** The inbound throttler's counters on the store's client, one node or a Cluster (its overloads name each). */
-function throttlerStorage(redis: RedisClient): ThrottlerStorageRedisService {
-  return redis instanceof Cluster
-    ? new ThrottlerStorageRedisService(redis)
-    : new ThrottlerStorageRedisService(redis);
+/** Redis' when there is Redis, so replicas share each client's budget; undefined is the module's own memory. */
+function inboundThrottlerStorage(store: StoreBundle): ThrottlerStorage | undefined {
+  if (!store.redis) return undefined;
+  return new RedisThrottlerStorage(
+    store.redis,
+    new RedisKeyspace(store.keyPrefix),
+  ) satisfies ThrottlerStorage;
 }

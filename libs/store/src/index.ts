@@ -10,6 +10,7 @@ export * from './redis/redis-rate-limiter';
 export * from './redis/redis-token-cache';
 export * from './redis/redis-idempotency-store';
 export * from './redis/redis-operation-store';
+export * from './redis/redis-throttler-storage';
 export * from './redis/store-errors';
 export * from './budget-gate';
 export * from './store-bundle';

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 
@@ -13,6 +14,10 @@ export const REDACTED_PATHS = [
 /** Structured JSON logs with the request id of the answer on every line of the request. */
 export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): Params {
   return {
+    // nestjs-pino 5's default route, `{/*splat}`, matches nothing on NestJS 12's Fastify adapter, which
+    // would leave requests without their "request completed" line and every line of a request without
+    // its id. `{*path}` is every path, the root included.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       // The id was chosen by Fastify (requestIdFor) and put on the raw request.

@@ -1,18 +1,8 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import {
-  InjectThrottlerOptions,
-  InjectThrottlerStorage,
-  ThrottlerGuard,
-  ThrottlerModuleOptions,
-  ThrottlerRequest,
-  ThrottlerStorage,
-} from '@nestjs/throttler';
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '@app/core';
-import { StoreBundle } from '@app/store';
 import type { AuthenticatedRequest } from '../auth/client-auth.guard';
-import { STORE_BUNDLE } from '../tokens';
 
 export const INBOUND_POLICY = 'per-client';
 
@@ -24,22 +14,14 @@ export const INBOUND_POLICY = 'per-client';
  */
 @Injectable()
 export class ClientThrottlerGuard extends ThrottlerGuard {
-  constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
-    @Inject(STORE_BUNDLE) private readonly store: StoreBundle,
-  ) {
-    super(options, storage, reflector);
-  }
-
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const client = (request as unknown as AuthenticatedRequest).client;
     return client ? `client:${client.id}` : `ip:${String(request.ip)}`;
   }
 
-  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
-    return `${this.store.keyPrefix}inbound:${name}:${tracker}`;
+  /** One budget per client over every route; the storage adds the throttler's name (and Redis its prefix). */
+  protected override generateKey(_context: ExecutionContext, tracker: string): string {
+    return tracker;
   }
 
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {

@@ -27,6 +27,14 @@ export interface TokenKeys {
   generations: string;
 }
 
+/** The keys of one client's inbound throttle (one throttler, one tracker). */
+export interface InboundThrottleKeys {
+  /** Hits in the current window, expiring with it. */
+  hits: string;
+  /** Present while the client is blocked, expiring with the block. */
+  blocked: string;
+}
+
 /** The keys of one bulk operation, all under the hash tag `{op:<id>}` (one Cluster slot). */
 export interface OperationKeys {
   /** Hash of the record's scalar fields, counters and expiry time. */
@@ -100,6 +108,11 @@ export class RedisKeyspace {
   /** Sorted set of a client's active operation ids, scored by when they were admitted; its own slot. */
   clientOperations(clientId: string): string {
     return `${this.group('client', clientId)}:active`;
+  }
+
+  inbound(id: string): InboundThrottleKeys {
+    const group = this.group('in', id);
+    return { hits: `${group}:hits`, blocked: `${group}:blocked` };
   }
 
   private group(kind: string, id: string): string {
