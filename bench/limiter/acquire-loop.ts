@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimit } from '@app/core';
-import { DEFAULT_SHARING, type GrantRequest, type RateLimiter } from '@app/store';
+import { DEFAULT_SHARING, type RateLimiter } from '@app/store';
 import { epochMs, LatencySummary, summarize } from '../shared/stats';
 
 /** One run of the loop; the same shape travels to worker processes over IPC. */
@@ -32,8 +33,6 @@ export interface LoopResult {
  * Calls `tryAcquire` back to back from `concurrency` lanes until the time is up. A refusal is not
  * waited out: the next call goes at once, which is the hardest load the limiter can see.
  */
-/** Interactive asks, as a request makes them: the fastest path through the script. */
-const ASK: GrantRequest = { priority: 'interactive', waiterId: 'bench' };
 
 export async function acquireLoop(limiter: RateLimiter, job: LoopJob): Promise<LoopResult> {
   await sleep(Math.max(0, job.startAt - Date.now()));
@@ -47,10 +46,15 @@ export async function acquireLoop(limiter: RateLimiter, job: LoopJob): Promise<L
   const lane = async () => {
     while (epochMs() < until) {
       const sent = performance.now();
-      const result = await limiter.tryAcquire(job.key, job.limit, ASK, {
-        spacingMs: job.limit.windowMs / job.limit.limit,
-        ...DEFAULT_SHARING,
-      });
+      const result = await limiter.tryAcquire(
+        job.key,
+        job.limit,
+        { priority: 'interactive', id: randomUUID() },
+        {
+          spacingMs: job.limit.windowMs / job.limit.limit,
+          ...DEFAULT_SHARING,
+        },
+      );
       latencies.push(performance.now() - sent);
       if (!result.granted) {
         refusals++;

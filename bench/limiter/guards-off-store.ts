@@ -10,6 +10,7 @@ import {
 const alwaysGrant: RateLimiter = {
   tryAcquire: async () => ({ granted: true }),
   withdraw: async () => undefined,
+  restamp: async () => undefined,
   pause: async () => undefined,
 };
 

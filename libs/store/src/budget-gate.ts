@@ -31,6 +31,9 @@ export interface BudgetGateOptions {
   observer?: BudgetGateObserver;
 }
 
+/** A call sent later than this after its grant has the grant moved to the moment it is sent. */
+const RESTAMP_AFTER_MS = 10;
+
 export function defaultMarginMs(windowMs: number): number {
   return Math.min(1000, Math.max(100, Math.ceil(windowMs / 100)));
 }
@@ -64,8 +67,11 @@ export class BudgetGate implements VendorCallGate {
 
   async run<T>(ctx: CallContext, call: () => Promise<T>): Promise<T> {
     for (;;) {
-      await this.acquire(ctx);
+      const grant = await this.acquire(ctx);
       await ctx.beforeSend?.();
+      // Whatever delayed the send since the grant (the claim, a busy event loop) must not shorten the
+      // time the grant is held from the vendor's point of view.
+      if (Date.now() - grant.at > RESTAMP_AFTER_MS) await this.limiter.restamp(this.options.key, grant.id);
       try {
         return await call();
       } catch (error) {
@@ -82,12 +88,13 @@ export class BudgetGate implements VendorCallGate {
     }
   }
 
-  private async acquire(ctx: CallContext): Promise<void> {
+  /** Takes a grant; says its id and when it was had, on this process's clock. */
+  private async acquire(ctx: CallContext): Promise<{ id: string; at: number }> {
     const priority: GrantPriority = ctx.priority ?? 'interactive';
     const request: GrantRequest =
       priority === 'interactive'
-        ? { priority, waiterId: randomUUID() }
-        : { priority, tenant: ctx.tenant ?? '' };
+        ? { priority, id: randomUUID() }
+        : { priority, id: randomUUID(), tenant: ctx.tenant ?? '' };
     let waiting = false;
     let granted = false;
     try {
@@ -96,7 +103,7 @@ export class BudgetGate implements VendorCallGate {
         if (result.granted) {
           granted = true;
           this.options.observer?.granted(priority);
-          return;
+          return { id: request.id, at: Date.now() };
         }
         if (!waiting && request.priority === 'interactive') {
           waiting = true;
@@ -109,7 +116,7 @@ export class BudgetGate implements VendorCallGate {
       if (waiting) {
         this.options.observer?.waiting(-1);
         // A call that gives up (deadline, abort) frees its place at once instead of when its lease lapses.
-        if (!granted && request.priority === 'interactive') await this.withdraw(request.waiterId);
+        if (!granted && request.priority === 'interactive') await this.withdraw(request.id);
       }
     }
   }

@@ -12,6 +12,13 @@ import { ChunkJob, ChunkResult, DeferReason, OPERATION_QUEUE, OperationQueue } f
 /** How often a running chunk renews its hold and looks for a cancel (or a failure another chunk recorded). */
 const HOLD_CHECK_MS = 250;
 
+/**
+ * How much sooner than its wait a set-aside chunk comes back: being taken by a worker and reading the
+ * chunk costs a few round trips, and the rest of the wait is spent on the worker (it is below
+ * SHORT_WAIT_MS).
+ */
+const WAKE_EARLY_MS = 150;
+
 /** How long a chunk whose account this replica does not know steps aside before another look. */
 const UNKNOWN_ACCOUNT_RETRY_MS = 5_000;
 
@@ -157,10 +164,7 @@ export class ChunkRunner {
             if (await sleep(result.afterMs, false, { signal: state.stop.signal }).catch(() => true)) return;
             continue;
           }
-          if (state.deferUntil === undefined || Date.now() + result.afterMs < state.deferUntil) {
-            state.deferUntil = Date.now() + result.afterMs;
-            state.deferReason = result.reason;
-          }
+          stepAside(state, result.afterMs, result.reason);
           return;
         case 'recorded':
         case 'stopped':
@@ -225,6 +229,16 @@ export class ChunkRunner {
     state.lost = true;
     state.stop.abort();
     this.logger.warn({ operationId }, 'another worker holds this chunk now; this one stops sending');
+  }
+}
+
+/** Notes that the chunk must step aside, keeping the earliest time any lane could go on. */
+function stepAside(state: RunState, afterMs: number, reason: DeferReason): void {
+  // Back on a worker a little early, so the wake-up's own delay does not leave the grant unused.
+  const until = Date.now() + afterMs - WAKE_EARLY_MS;
+  if (state.deferUntil === undefined || until < state.deferUntil) {
+    state.deferUntil = until;
+    state.deferReason = reason;
   }
 }
 

@@ -6,11 +6,8 @@ import { GrantRequest, RateLimiter, SharingPolicy } from '../ports/rate-limiter'
 let keySeq = 0;
 const freshKey = () => `contract-${process.pid}-${Date.now()}-${keySeq++}`;
 
-const interactive = (waiterId: string = randomUUID()): GrantRequest => ({
-  priority: 'interactive',
-  waiterId,
-});
-const bulk = (tenant = 'tenant-a'): GrantRequest => ({ priority: 'bulk', tenant });
+const interactive = (id: string = randomUUID()) => ({ priority: 'interactive', id }) as const;
+const bulk = (tenant = 'tenant-a'): GrantRequest => ({ priority: 'bulk', id: randomUUID(), tenant });
 const policyFor = (limit: RateLimit, overrides: Partial<SharingPolicy> = {}): SharingPolicy => ({
   spacingMs: limit.windowMs / limit.limit,
   interactiveShare: 0,
@@ -182,6 +179,22 @@ export function describeRateLimiterContract(
       expect(refused.retryAfterMs).toBeGreaterThan(200);
       expect(refused.retryAfterMs).toBeLessThanOrEqual(300);
       await sleep(refused.retryAfterMs + 20);
+      expect(await acquire(key, limit)).toEqual({ granted: true });
+    });
+
+    it('moves a late-sent grant to now, so it frees a window after it was sent', async () => {
+      const key = freshKey();
+      const limit = { limit: 1, windowMs: 400 };
+      const late = interactive();
+      expect(await acquire(key, limit, late)).toEqual({ granted: true });
+      await sleep(200);
+      await limiter.restamp(key, late.id);
+      const refused = await acquire(key, limit);
+      expect(refused.granted).toBe(false);
+      // Without the move it would free ~200 ms from now.
+      if (!refused.granted) expect(refused.retryAfterMs).toBeGreaterThan(300);
+      await limiter.restamp(key, 'no-such-grant');
+      await sleep(refused.granted ? 0 : refused.retryAfterMs + 20);
       expect(await acquire(key, limit)).toEqual({ granted: true });
     });
 

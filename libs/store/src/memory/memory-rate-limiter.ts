@@ -3,8 +3,8 @@ import { AcquireResult, GrantRequest, RateLimiter, SharingPolicy } from '../port
 import { TURN_RETRY_MS } from '../sharing-rules';
 
 interface Window {
-  /** Grant times, oldest first. */
-  grants: number[];
+  /** Grants, oldest first. */
+  grants: { at: number; id: string }[];
   pausedUntil: number;
   /** Interactive calls waiting: id → when their registration lapses. */
   waiters: Map<string, number>;
@@ -36,7 +36,7 @@ export class MemoryRateLimiter implements RateLimiter {
     const window = this.windowOf(key);
     dropBefore(window, now, limit.windowMs);
     const count = window.grants.length;
-    const freesIn = (position: number) => Math.max(1, window.grants[position] + limit.windowMs - now);
+    const freesIn = (position: number) => Math.max(1, window.grants[position].at + limit.windowMs - now);
 
     if (request.priority === 'interactive') {
       window.interactiveSeenUntil = now + limit.windowMs;
@@ -44,11 +44,11 @@ export class MemoryRateLimiter implements RateLimiter {
       if (window.pausedUntil > now) wait = window.pausedUntil - now;
       else if (count >= limit.limit) wait = freesIn(count - limit.limit);
       if (wait === undefined) {
-        window.grants.push(now);
-        window.waiters.delete(request.waiterId);
+        window.grants.push({ at: now, id: request.id });
+        window.waiters.delete(request.id);
         return { granted: true };
       }
-      window.waiters.set(request.waiterId, now + wait + policy.leaseMs);
+      window.waiters.set(request.id, now + wait + policy.leaseMs);
       return { granted: false, retryAfterMs: Math.max(1, Math.ceil(wait)) };
     }
 
@@ -77,13 +77,22 @@ export class MemoryRateLimiter implements RateLimiter {
     }
     window.contenders.set(request.tenant, now + (wait ?? 0) + policy.leaseMs);
     if (wait !== undefined) return { granted: false, retryAfterMs: Math.max(1, Math.ceil(wait)) };
-    window.grants.push(now);
+    window.grants.push({ at: now, id: request.id });
     window.turns.set(request.tenant, now);
     return { granted: true };
   }
 
   async withdraw(key: string, waiterId: string): Promise<void> {
     this.windows.get(key)?.waiters.delete(waiterId);
+  }
+
+  async restamp(key: string, id: string): Promise<void> {
+    const window = this.windows.get(key);
+    const index = window?.grants.findIndex((grant) => grant.id === id) ?? -1;
+    if (!window || index < 0) return;
+    // Now is later than every grant, so the moved one goes last and the list stays in order.
+    const [grant] = window.grants.splice(index, 1);
+    window.grants.push({ id: grant.id, at: Math.max(grant.at, this.now()) });
   }
 
   async pause(key: string, ms: number): Promise<void> {
@@ -111,7 +120,7 @@ export class MemoryRateLimiter implements RateLimiter {
 /** Grants that left the window, and registrations that lapsed. */
 function dropBefore(window: Window, now: number, windowMs: number): void {
   const since = now - windowMs;
-  while (window.grants.length > 0 && window.grants[0] <= since) window.grants.shift();
+  while (window.grants.length > 0 && window.grants[0].at <= since) window.grants.shift();
   for (const [id, until] of window.waiters) if (until <= now) window.waiters.delete(id);
   for (const [tenant, until] of window.contenders) if (until <= now) window.contenders.delete(tenant);
 }

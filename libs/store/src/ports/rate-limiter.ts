@@ -10,11 +10,16 @@ export type AcquireResult = { granted: true } | { granted: false; retryAfterMs: 
 export type GrantRequest =
   | {
       priority: 'interactive';
-      /** Unique per waiting call: it is registered as waiting under this id while it is refused. */
-      waiterId: string;
+      /**
+       * Unique per call asking: the grant's id once granted, and while refused the id it is registered
+       * as waiting under.
+       */
+      id: string;
     }
   | {
       priority: 'bulk';
+      /** Unique per call asking: the grant's id once granted. */
+      id: string;
       /** Who bulk grants are shared between, evenly (a client id); bulk work of one tenant shares its turns. */
       tenant: string;
     };
@@ -53,6 +58,12 @@ export interface RateLimiter {
   ): Promise<AcquireResult>;
   /** An interactive call that stops waiting (its deadline passed) gives its place up at once. */
   withdraw(key: string, waiterId: string): Promise<void>;
+  /**
+   * Moves a grant to now, as if it had been given now (never earlier), for a call sent a while after
+   * its grant: the vendor counts when calls arrive, so the window must hold the grant from then. A
+   * grant that left the window is not brought back.
+   */
+  restamp(key: string, id: string): Promise<void>;
   /** Refuses every grant on `key` for `ms`, e.g. after the vendor itself said it is over its limit. */
   pause(key: string, ms: number): Promise<void>;
 }

@@ -9,7 +9,7 @@ import {
 } from '../../../../test/support/redis';
 import { describeIdempotencyStoreContract } from '../contract/idempotency-store.contract';
 import { describeOperationStoreContract } from '../contract/operation-store.contract';
-import { PLAIN_ASK, PLAIN_SHARING } from '../contract/plain-asks';
+import { plainAsk, PLAIN_SHARING } from '../contract/plain-asks';
 import { describeRateLimiterContract } from '../contract/rate-limiter.contract';
 import { describeTokenCacheContract } from '../contract/token-cache.contract';
 import { createRedisStore, StoreBundle, waitForRedis } from '../store-bundle';
@@ -58,7 +58,7 @@ describe('Redis Cluster (3 primaries on loopback)', () => {
     const slots = new Set<number>();
     for (let i = 0; i < 30; i++) {
       const account = `account-${i}`;
-      await store.rateLimiter.tryAcquire(account, { limit: 5, windowMs: 1000 }, PLAIN_ASK, PLAIN_SHARING);
+      await store.rateLimiter.tryAcquire(account, { limit: 5, windowMs: 1000 }, plainAsk(), PLAIN_SHARING);
       await store.rateLimiter.pause(account, 1000);
       const { grants, pause } = keyspace.rateLimit(account);
       const [grantsSlot, pauseSlot] = await Promise.all(
@@ -97,7 +97,7 @@ describe('Redis over TLS with an ACL user (throwaway CA)', () => {
     const store = await openStore(tls);
     await store.ping();
     expect(
-      await store.rateLimiter.tryAcquire('tls', { limit: 1, windowMs: 1000 }, PLAIN_ASK, PLAIN_SHARING),
+      await store.rateLimiter.tryAcquire('tls', { limit: 1, windowMs: 1000 }, plainAsk(), PLAIN_SHARING),
     ).toEqual({
       granted: true,
     });

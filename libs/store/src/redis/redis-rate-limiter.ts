@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-connection';
 import { RateLimit } from '@app/core';
 import { AcquireResult, GrantRequest, RateLimiter, SharingPolicy } from '../ports/rate-limiter';
 import { integerPair, runScript } from './redis-script';
 import { RedisKeyspace } from './redis-keyspace';
 import { storeCall } from './store-errors';
-import { ACQUIRE_GRANT, PAUSE_WINDOW, WITHDRAW_WAITER } from './scripts/rate-limiter.scripts';
+import { ACQUIRE_GRANT, PAUSE_WINDOW, RESTAMP_GRANT, WITHDRAW_WAITER } from './scripts/rate-limiter.scripts';
 
 /**
  * The sliding window shared by every replica: each decision is one script on Redis, timed by the Redis
@@ -35,7 +34,7 @@ export class RedisRateLimiter implements RateLimiter {
           limit.limit,
           limit.windowMs,
           request.priority,
-          interactive ? request.waiterId : randomUUID(),
+          request.id,
           interactive ? '' : request.tenant,
           policy.spacingMs,
           policy.interactiveShare,
@@ -50,6 +49,11 @@ export class RedisRateLimiter implements RateLimiter {
   async withdraw(key: string, waiterId: string): Promise<void> {
     const keys = this.keyspace.rateLimit(key);
     await storeCall(() => runScript(this.redis, WITHDRAW_WAITER, [keys.waiters], [waiterId]));
+  }
+
+  async restamp(key: string, id: string): Promise<void> {
+    const keys = this.keyspace.rateLimit(key);
+    await storeCall(() => runScript(this.redis, RESTAMP_GRANT, [keys.grants], [id]));
   }
 
   async pause(key: string, ms: number): Promise<void> {

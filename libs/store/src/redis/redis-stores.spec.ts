@@ -4,7 +4,7 @@ import { GatewayError } from '@app/core';
 import { startTestRedis, startThrowawayRedis, TestRedis } from '../../../../test/support/redis';
 import { describeIdempotencyStoreContract } from '../contract/idempotency-store.contract';
 import { describeOperationStoreContract } from '../contract/operation-store.contract';
-import { PLAIN_ASK, PLAIN_SHARING } from '../contract/plain-asks';
+import { plainAsk, PLAIN_SHARING } from '../contract/plain-asks';
 import { describeRateLimiterContract } from '../contract/rate-limiter.contract';
 import { describeTokenCacheContract } from '../contract/token-cache.contract';
 import { IssuedToken } from '../ports/token-cache';
@@ -44,7 +44,12 @@ describe('Redis store: key layout', () => {
   it('keeps each group under its hash tag, below the prefix', async () => {
     const prefix = uniquePrefix();
     const store = await openStore(redis.url, prefix);
-    await store.rateLimiter.tryAcquire('in-ozonetel', { limit: 5, windowMs: 1000 }, PLAIN_ASK, PLAIN_SHARING);
+    await store.rateLimiter.tryAcquire(
+      'in-ozonetel',
+      { limit: 5, windowMs: 1000 },
+      plainAsk(),
+      PLAIN_SHARING,
+    );
     await store.rateLimiter.pause('in-ozonetel', 1000);
     await store.tokenCache.refresh('ozonetel:in-ozonetel', undefined, async () => issue('t'), {
       maxGenerationsPerHour: 10,
@@ -309,7 +314,7 @@ describe('Redis store: several replicas on one Redis', () => {
     const limit = { limit: 7, windowMs: 5000 };
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        replicas[i % 2].rateLimiter.tryAcquire('shared', limit, PLAIN_ASK, PLAIN_SHARING),
+        replicas[i % 2].rateLimiter.tryAcquire('shared', limit, plainAsk(), PLAIN_SHARING),
       ),
     );
     expect(results.filter((r) => r.granted)).toHaveLength(7);
@@ -317,13 +322,13 @@ describe('Redis store: several replicas on one Redis', () => {
 
   it('decides on the Redis clock, not the callers', async () => {
     const limit = { limit: 1, windowMs: 2000 };
-    expect(await replicas[0].rateLimiter.tryAcquire('clock', limit, PLAIN_ASK, PLAIN_SHARING)).toEqual({
+    expect(await replicas[0].rateLimiter.tryAcquire('clock', limit, plainAsk(), PLAIN_SHARING)).toEqual({
       granted: true,
     });
     // A replica whose clock is an hour ahead would see the grant as long gone if it used its own.
     const skewed = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 3_600_000);
     try {
-      const refused = await replicas[1].rateLimiter.tryAcquire('clock', limit, PLAIN_ASK, PLAIN_SHARING);
+      const refused = await replicas[1].rateLimiter.tryAcquire('clock', limit, plainAsk(), PLAIN_SHARING);
       expect(refused.granted).toBe(false);
       if (!refused.granted) expect(refused.retryAfterMs).toBeLessThanOrEqual(2000);
     } finally {
@@ -419,7 +424,7 @@ describe('Redis store: unreachable from the start', () => {
       expect(await waitForRedis(store, 300)).toBe(false);
       await expect(store.ping()).rejects.toMatchObject({ code: 'store_unavailable', transient: true });
       await expect(
-        store.rateLimiter.tryAcquire('any', { limit: 1, windowMs: 1000 }, PLAIN_ASK, PLAIN_SHARING),
+        store.rateLimiter.tryAcquire('any', { limit: 1, windowMs: 1000 }, plainAsk(), PLAIN_SHARING),
       ).rejects.toMatchObject({
         code: 'store_unavailable',
       });
@@ -443,7 +448,7 @@ describe('Redis store faults (a throwaway server)', () => {
 
   const operations = {
     tryAcquire: () =>
-      store.rateLimiter.tryAcquire('fault', { limit: 100, windowMs: 1000 }, PLAIN_ASK, PLAIN_SHARING),
+      store.rateLimiter.tryAcquire('fault', { limit: 100, windowMs: 1000 }, plainAsk(), PLAIN_SHARING),
     claim: () => store.idempotency.claim(`fault-${randomUUID()}`, 'fp', 1000),
     get: () => store.tokenCache.get('fault'),
     operation: () => store.operations.get('fault'),

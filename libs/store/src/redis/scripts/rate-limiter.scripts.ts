@@ -13,8 +13,8 @@ export const GRANTS_EXPIRY_MARGIN_MS = 1000;
  * (pausedUntil in ms), [3] waiters (sorted set: waiting interactive call id → when it lapses),
  * [4] contenders (sorted set: bulk tenant → when it lapses), [5] turns (hash: bulk tenant → its last
  * grant time), [6] seen (exists for one window after an interactive call asked).
- * ARGV: [1] limit, [2] windowMs, [3] 'interactive' | 'bulk', [4] a unique id (the grant's member; the
- * waiter id of an interactive call), [5] the bulk tenant ('' for interactive), [6] spacingMs,
+ * ARGV: [1] limit, [2] windowMs, [3] 'interactive' | 'bulk', [4] the caller's unique id (the grant's
+ * member; the waiter id of an interactive call), [5] the bulk tenant ('' for interactive), [6] spacingMs,
  * [7] interactiveShare, [8] leaseMs.
  * Returns `{1, 0}` when granted, else `{0, retryAfterMs}` with retryAfterMs ≥ 1.
  * - Interactive: granted while the window has room; refused, it is registered as waiting until the
@@ -44,7 +44,7 @@ local function freesIn(position)
   return math.max(1, tonumber(grant[2]) + windowMs - now)
 end
 local function grant()
-  redis.call('ZADD', KEYS[1], fmt(now), fmt(now) .. ':' .. id)
+  redis.call('ZADD', KEYS[1], fmt(now), id)
   redis.call('PEXPIRE', KEYS[1], keep)
 end
 local pausedUntil = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -99,6 +99,23 @@ grant()
 redis.call('HSET', KEYS[5], tenant, fmt(now))
 redis.call('PEXPIRE', KEYS[5], keep)
 return {1, 0}
+`,
+};
+
+/**
+ * Moves a grant to now when the call it granted is sent late; a grant never moves earlier, and one that
+ * left the window (its member removed) is not added back.
+ *
+ * KEYS: [1] grants. ARGV: [1] the grant's id. Returns 1 if moved, else 0.
+ */
+export const RESTAMP_GRANT: RedisScript = {
+  name: 'cgRateLimitRestamp',
+  numberOfKeys: 1,
+  lua: `${SERVER_CLOCK_LUA}
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not at or tonumber(at) >= now then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', fmt(now), ARGV[1])
+return 1
 `,
 };
 
