@@ -44,7 +44,7 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
       exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
     }),
   );
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: main.ts handles SIGTERM and SIGINT, draining before Nest's shutdown hooks.
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {

@@ -13,6 +13,8 @@ import {
 import { createGatewayApp } from './app.factory';
 import { bundledFile } from './bundled-files';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
+import { exitGracefullyOnSignals, shutdownGraceFromEnv } from './shutdown/graceful-shutdown';
+import { HttpDrain } from './shutdown/http-drain';
 
 /** The key of the `dev` client in the bundled sandbox configuration; it opens nothing real. */
 export const SANDBOX_DEV_KEY = 'dev-key-not-secret';
@@ -26,8 +28,11 @@ const processLog = pino({
 async function main(): Promise<void> {
   const configPath = process.env.GATEWAY_CONFIG || bundledFile('config/sandbox.yaml');
   const config = loadGatewayConfig(configPath, { accountClasses: ACCOUNT_CONFIG_CLASSES });
+  const graceMs = shutdownGraceFromEnv(process.env);
   const store = await openStore();
   const app = await createGatewayApp({ config, store });
+  const http = new HttpDrain(app.getHttpServer());
+  exitGracefullyOnSignals(app, store, http, { graceMs, log: processLog.child({ context: 'shutdown' }) });
   const port = Number(process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
 

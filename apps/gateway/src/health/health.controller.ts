@@ -1,9 +1,15 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { GatewayConfig } from '@app/config';
 import { StoreBundle } from '@app/store';
+import { Draining } from '../shutdown/draining';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
 
 const STORE_PING_TIMEOUT_MS = 1000;
@@ -16,6 +22,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(STORE_BUNDLE) private readonly store: StoreBundle,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly draining: Draining,
   ) {}
 
   @Get('live')
@@ -25,14 +32,25 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready means a request can be served safely: configuration loaded and the store answering. */
+  /**
+   * Ready means a request can be served safely: configuration loaded and the store answering, and the
+   * process not shutting down (from the signal on, so the load balancer sends no more).
+   */
   @Get('ready')
-  @ApiOperation({ summary: 'The gateway can serve: configuration loaded, store reachable' })
+  @ApiOperation({
+    summary: 'The gateway can serve: configuration loaded, store reachable, not shutting down',
+  })
   @ApiOkResponse({ schema: { example: { status: 'ok', info: { store: { status: 'up', kind: 'redis' } } } } })
-  @ApiServiceUnavailableResponse({ description: 'Not ready; `error` says which check failed.' })
+  @ApiServiceUnavailableResponse({
+    description: 'Not ready; `error` says which check failed (`shutdown` while the process drains).',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    const checks: HealthIndicatorFunction[] = [() => this.configCheck(), () => this.storeCheck()];
+    if (this.draining.active) {
+      checks.unshift(() => this.indicators.check('shutdown').down({ message: 'shutting down' }));
+    }
     try {
-      return await this.health.check([() => this.configCheck(), () => this.storeCheck()]);
+      return await this.health.check(checks);
     } catch (error) {
       // Terminus reports "not ready" as an exception; the body it carries is the useful answer.
       const body = (error as { getResponse?: () => unknown }).getResponse?.();

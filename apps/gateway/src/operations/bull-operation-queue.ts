@@ -6,6 +6,7 @@ import { DelayedError, type Job, type Queue } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { ConnectionOptions } from 'bullmq';
 import { GatewayError } from '@app/core';
+import { Draining } from '../shutdown/draining';
 import { ChunkRunner } from './chunk-runner';
 import { ChunkJob, OPERATIONS_QUEUE_NAME, OperationQueue } from './operation-queue';
 
@@ -80,9 +81,16 @@ export function chunkWorker(options: ChunkWorkerOptions) {
     constructor(
       private readonly runner: ChunkRunner,
       @InjectPinoLogger('operations') logger: PinoLogger,
+      draining: Draining,
     ) {
       super();
       this.warnOnce = onceEach((message) => logger.warn({ message }, 'operations worker: Redis error'));
+      // On shutdown: take no more jobs, and hand the running ones back now (deferred, due at once) rather
+      // than leave them locked until the lock lapses. close() waits for them to leave the worker.
+      draining.onStart(async () => {
+        this.runner.handBack();
+        await this.worker.close();
+      });
     }
 
     @OnWorkerEvent('error')

@@ -42,6 +42,11 @@ interface RunState {
 @Injectable()
 export class ChunkRunner {
   private readonly deleter: NumberDeleter;
+  /** The runs going on in this process, so a shutdown can hand them back. */
+  private readonly running = new Set<RunState>();
+  private handingBack = false;
+  /** Chunks handed back to the queue by `handBack`, for the shutdown log. */
+  handedBack = 0;
 
   constructor(
     @Inject(STORE_BUNDLE) private readonly store: StoreBundle,
@@ -54,8 +59,21 @@ export class ChunkRunner {
     this.deleter = new NumberDeleter({ retryForMs: config.settings.operationRetryForMs });
   }
 
+  /**
+   * For shutdown: every run stops between numbers (those in flight finish and are recorded) and asks
+   * its queue to run the chunk again now, on any replica; runs that start later do the same at once.
+   */
+  handBack(): void {
+    this.handingBack = true;
+    for (const state of this.running) handBackNow(state);
+  }
+
   /** Runs the chunk as `holder` (unique per run). */
   async run(job: ChunkJob, holder: string): Promise<ChunkResult> {
+    if (this.handingBack) {
+      this.handedBack++;
+      return { kind: 'deferred', untilMs: Date.now(), job, reason: 'shutdown' };
+    }
     const { operations } = this.store;
     let operation = await operations.get(job.operationId);
     if (!operation || isTerminal(operation.status)) return { kind: 'done' };
@@ -77,13 +95,16 @@ export class ChunkRunner {
     );
     const todo = numbers.filter((n) => !recorded.has(n.index));
     const state: RunState = { stop: new AbortController(), lost: false, outage: job.outage };
+    if (this.handingBack) handBackNow(state);
     const watcher = this.watchHold(operation.id, hold, state);
+    this.running.add(state);
     try {
       await runPool(todo, this.config.settings.operationNumbersInFlight, state, (number) =>
         this.sendOne(operation, account, hold, number, state),
       );
     } finally {
       clearInterval(watcher);
+      this.running.delete(state);
     }
     // The account's queue shrinks by what this run did; a failure here only delays that figure.
     await operations.noteRemaining(operation.id).catch(() => undefined);
@@ -96,6 +117,7 @@ export class ChunkRunner {
         chunkIndex: job.chunkIndex,
         outage: state.outage,
       };
+      if (state.deferReason === 'shutdown') this.handedBack++;
       return this.defer(account.id, carried, state.deferUntil, state.deferReason ?? 'budget');
     }
     if (job.chunkIndex + 1 < operation.chunkCount) {
@@ -240,6 +262,12 @@ function stepAside(state: RunState, afterMs: number, reason: DeferReason): void 
     state.deferUntil = until;
     state.deferReason = reason;
   }
+}
+
+/** Stops the run's lanes before their next number, to run the chunk again now (elsewhere). */
+function handBackNow(state: RunState): void {
+  state.deferUntil = Date.now();
+  state.deferReason = 'shutdown';
 }
 
 /** Runs `work` over `items` with at most `size` at once, taking no new item once the run stops or steps aside. */

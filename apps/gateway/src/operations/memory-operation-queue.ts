@@ -3,6 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
+import { Draining } from '../shutdown/draining';
 import { GATEWAY_CONFIG } from '../tokens';
 import { ChunkJob, OperationQueue } from './operation-queue';
 import { ChunkRunner } from './chunk-runner';
@@ -20,14 +21,26 @@ export class MemoryOperationQueue implements OperationQueue, OnApplicationShutdo
   private readonly timers = new Set<NodeJS.Timeout>();
   private busy = 0;
   private closed = false;
+  /** Settled whenever no chunk is running. */
+  private idle = Promise.resolve();
+  private becameIdle = () => undefined as void;
   private readonly workers: number;
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly moduleRef: ModuleRef,
     @InjectPinoLogger('operations') private readonly logger: PinoLogger,
+    draining: Draining,
   ) {
     this.workers = config.settings.operationWorkers;
+    draining.onStart(() => this.stop());
+  }
+
+  /** Takes no more chunks and hands the running ones back; resolves once none runs. */
+  async stop(): Promise<void> {
+    this.onApplicationShutdown();
+    this.moduleRef.get(ChunkRunner, { strict: false }).handBack();
+    await this.idle;
   }
 
   async enqueueChunk(operationId: string, chunkIndex: number): Promise<void> {
@@ -48,9 +61,9 @@ export class MemoryOperationQueue implements OperationQueue, OnApplicationShutdo
   private drain(): void {
     while (!this.closed && this.busy < this.workers && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
-      this.busy++;
+      if (this.busy++ === 0) this.idle = new Promise((resolve) => (this.becameIdle = resolve));
       void this.runOnce(job).finally(() => {
-        this.busy--;
+        if (--this.busy === 0) this.becameIdle();
         this.drain();
       });
     }

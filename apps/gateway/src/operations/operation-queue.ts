@@ -21,8 +21,8 @@ export interface ChunkJob {
   outage?: OutageState;
 }
 
-/** Why a chunk stepped aside. */
-export type DeferReason = 'budget' | 'outage' | 'unknown_account';
+/** Why a chunk stepped aside; `shutdown`: its replica is stopping, any replica may take it now. */
+export type DeferReason = 'budget' | 'outage' | 'unknown_account' | 'shutdown';
 
 /**
  * What a run of a chunk asks of its queue: nothing more (done: finished, or nothing left to do), to run
