@@ -78,7 +78,6 @@ describe.each(BOTH_STORES)('interactive calls during a bulk run with the %s stor
       return arrived.at - sentAt.get(phoneNumber)!;
     });
     const [p50, p99] = [percentile(latencies, 50), percentile(latencies, 99)];
-    console.log(JSON.stringify(latencies.map((l) => Math.round(l))));
     const bulkCalls = calls.filter((c) => c.body.phoneNumber < '9740090000').length;
     console.log(
       `interactive during bulk (${_name}): ${CALLS} calls, send → vendor p50 ${p50.toFixed(1)} ms, ` +
