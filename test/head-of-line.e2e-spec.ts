@@ -1,6 +1,6 @@
 import { startTestGateway, testConfig, TestGateway } from './support/gateway';
 import { KEYS } from './support/keys';
-import { numberRange, startBulkDelete, waitForOperation } from './support/operations';
+import { numberRange, startBulkDelete } from './support/operations';
 import { startTestRedis, TestRedis } from './support/redis';
 import { resetSandbox, startTestSandbox, TestSandbox } from './support/sandbox';
 import { BOTH_STORES } from './support/stores';
