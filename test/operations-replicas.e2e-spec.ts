@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { createRedisStore, waitForRedis } from '@app/store';
+import { findChunkHolder } from './support/bull';
 import { startTestGateway, testConfig, TestGateway } from './support/gateway';
 import { GatewayProcess, startReplicas, writeConfigFile } from './support/gateway-process';
 import { ApiClient } from './support/http';
@@ -121,18 +121,7 @@ describe('bulk operations on real Redis: budget efficiency, replicas, and a repl
       const id = await bulkDelete(api, numbers);
 
       // Find the replica holding the running chunk (BullMQ records the worker's name, host:pid).
-      const queue = new Queue('operations', { connection: { url: redis.url }, prefix: `${prefix}{bull}` });
-      let holder: GatewayProcess | undefined;
-      try {
-        for (let i = 0; i < 100 && !holder; i++) {
-          const [active] = await queue.getActive();
-          const pid = Number(active?.processedBy?.split(':').pop());
-          holder = replicas.find((replica) => replica.child.pid === pid);
-          if (!holder) await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-      } finally {
-        await queue.close();
-      }
+      const holder = await findChunkHolder(redis.url, prefix, replicas);
       expect(holder).toBeDefined();
       // Kill it without warning while its chunk runs (a chunk waiting for budget is off the worker).
       await new Promise((resolve) => setTimeout(resolve, 30));

@@ -96,3 +96,23 @@ export async function startTestGateway(
     },
   };
 }
+
+/**
+ * The configuration of a replica that does not know `accountId` (an older one, in a rolling deploy):
+ * the account is gone, and so is every client grant naming it (the loader refuses those), and a
+ * client left with no grant.
+ */
+export function withoutAccount(config: ReturnType<typeof testConfig>, accountId: string) {
+  return {
+    ...config,
+    accounts: config.accounts.filter((account) => account.id !== accountId),
+    clients: config.clients
+      .map((client) => ({
+        ...client,
+        accounts: client.accounts.filter(
+          (grant) => (typeof grant === 'string' ? grant : grant.id) !== accountId,
+        ),
+      }))
+      .filter((client) => client.accounts.length > 0),
+  };
+}

@@ -45,3 +45,20 @@ export async function allResults(api: ApiClient, id: string, query = ''): Promis
   } while (cursor);
   return items;
 }
+
+/**
+ * Starts a bulk delete of `numbers` and returns the operation's id; any answer but 202 throws with it,
+ * so a test never goes on with an operation that does not exist.
+ */
+export async function startBulkDelete(
+  api: ApiClient,
+  accountId: string,
+  campaignId: string,
+  numbers: string[],
+): Promise<string> {
+  const answer = await api.post(`/v1/accounts/${accountId}/campaigns/${campaignId}/contacts/delete`, {
+    body: { phoneNumbers: numbers },
+  });
+  if (answer.status !== 202) throw new Error(`expected 202, got ${answer.status}: ${answer.text}`);
+  return answer.body.id as string;
+}

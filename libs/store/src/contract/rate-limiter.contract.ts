@@ -115,23 +115,42 @@ export function describeRateLimiterContract(
 
     it('while interactive calls come, fills the last grant only if a grant frees within the spacing', async () => {
       const key = freshKey();
-      const limit = { limit: 3, windowMs: 900 };
+      const limit = { limit: 3, windowMs: 1200 };
       expect(await acquire(key, limit, interactive())).toEqual({ granted: true });
+      await sleep(420); // bulk keeps one spacing (400 ms) after the newest grant meanwhile
       expect(await acquire(key, limit, bulk())).toEqual({ granted: true });
       const held = await acquire(key, limit, bulk());
       expect(held.granted).toBe(false);
       if (held.granted) return;
-      // The first grant frees ~900 ms from now; the last grant waits until it is 300 ms (the spacing) away.
-      expect(held.retryAfterMs).toBeGreaterThan(450);
-      expect(held.retryAfterMs).toBeLessThanOrEqual(600);
-      await sleep(held.retryAfterMs + 20);
+      // The first grant frees ~780 ms from now; the last grant waits until it is 400 ms (the spacing) away.
+      expect(held.retryAfterMs).toBeGreaterThan(250);
+      expect(held.retryAfterMs).toBeLessThanOrEqual(380);
+      // Past the wait, and one spacing after the newest grant.
+      await sleep(Math.max(held.retryAfterMs, 400) + 30);
       expect(await acquire(key, limit, bulk())).toEqual({ granted: true });
+    });
+
+    it('while interactive calls come, spaces bulk grants one spacing after the newest grant', async () => {
+      const key = freshKey();
+      const limit = { limit: 10, windowMs: 5000 };
+      const policy = policyFor(limit, { spacingMs: 300 });
+      expect(await limiter.tryAcquire(key, limit, interactive(), policy)).toEqual({ granted: true });
+      const spaced = await limiter.tryAcquire(key, limit, bulk(), policy);
+      expect(spaced.granted).toBe(false);
+      if (spaced.granted) return;
+      expect(spaced.retryAfterMs).toBeGreaterThan(200);
+      expect(spaced.retryAfterMs).toBeLessThanOrEqual(300);
+      await sleep(spaced.retryAfterMs + 20);
+      expect(await limiter.tryAcquire(key, limit, bulk(), policy)).toEqual({ granted: true });
+      expect((await limiter.tryAcquire(key, limit, bulk(), policy)).granted).toBe(false);
+      // An interactive call is never spaced.
+      expect(await limiter.tryAcquire(key, limit, interactive(), policy)).toEqual({ granted: true });
     });
 
     it('keeps a share free for interactive calls only while they were seen in the last window', async () => {
       const key = freshKey();
       const limit = { limit: 4, windowMs: 5000 };
-      const policy = policyFor(limit, { interactiveShare: 0.5, spacingMs: 10_000 });
+      const policy = policyFor(limit, { interactiveShare: 0.5, spacingMs: 0 });
       expect(await limiter.tryAcquire(key, limit, interactive(), policy)).toEqual({ granted: true });
       expect(await limiter.tryAcquire(key, limit, bulk(), policy)).toEqual({ granted: true });
       expect((await limiter.tryAcquire(key, limit, bulk(), policy)).granted).toBe(false);

@@ -65,6 +65,10 @@ export class MemoryRateLimiter implements RateLimiter {
         const soonest = count > 0 ? freesIn(0) : limit.windowMs;
         if (soonest > policy.spacingMs) wait = soonest - policy.spacingMs;
       }
+      if (wait === undefined && seen && count > 0) {
+        const sinceNewest = now - window.grants[count - 1];
+        if (sinceNewest < policy.spacingMs) wait = policy.spacingMs - sinceNewest;
+      }
       if (wait === undefined) {
         const mine = window.turns.get(request.tenant) ?? 0;
         for (const other of window.contenders.keys()) {

@@ -30,7 +30,10 @@ export interface SharingPolicy {
    * The spacing interactive calls can count on while they keep coming (`windowMs / limit` of the
    * configured budget): when an interactive call was seen within the last window, bulk work fills the
    * window's last free grant only if a grant frees within this time, so a new interactive call never
-   * waits longer than this for a grant.
+   * waits longer than this for a grant. While they were seen, bulk work also takes no grant within this
+   * time of the newest grant, so its grants spread over the window instead of coming in bursts (a burst
+   * frees all at once a window later, and an interactive call that comes right after the one free grant
+   * was taken would wait for that whole gap).
    */
   spacingMs: number;
   /** Share of the window bulk work leaves free while interactive calls were seen in the last window (0..0.9). */

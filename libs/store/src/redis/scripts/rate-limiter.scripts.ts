@@ -21,7 +21,8 @@ export const GRANTS_EXPIRY_MARGIN_MS = 1000;
  *   wait it is told plus the lease (a call that dies stops counting then).
  * - Bulk: its cap is the limit less the waiting interactive calls, and less interactiveShare of it
  *   while interactive calls were seen in the last window; then, while they were, it fills the window's
- *   last grant only if a grant frees within spacingMs; then it must be its tenant's turn: no other
+ *   last grant only if a grant frees within spacingMs, and takes none within spacingMs of the newest
+ *   grant (so bulk grants spread over the window); then it must be its tenant's turn: no other
  *   registered tenant had its last grant earlier. A refused tenant stays registered until the wait
  *   plus the lease.
  */
@@ -80,6 +81,11 @@ else
     local soonest = windowMs
     if count > 0 then soonest = freesIn(0) end
     if soonest > spacingMs then wait = soonest - spacingMs end
+  end
+  if not wait and seen and count > 0 then
+    local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+    local sinceNewest = now - tonumber(newest[2])
+    if sinceNewest < spacingMs then wait = spacingMs - sinceNewest end
   end
   if not wait then
     local mine = tonumber(redis.call('HGET', KEYS[5], tenant) or '0')
