@@ -31,7 +31,7 @@ export const SANDBOX_OPEN_LIMIT: RateLimit = { limit: 1_000_000, windowMs: 1000 
 export const ISALES: Target = { accountId: 'cn-isales', campaignId: '1001' };
 
 /** Phases 3 and 4: the scaled-down budget of test/operations-replicas.e2e-spec.ts. */
-export const BUDGET: RateLimit = { limit: 100, windowMs: 4000 };
+export const BUDGET: RateLimit = { limit: 100, windowMs: 6000 };
 
 /** Phase 5: two Ozonetel accounts that allow one call per 10 s. */
 export const SLOW_BUDGET: RateLimit = { limit: 1, windowMs: 10_000 };
@@ -56,7 +56,6 @@ export function budgetConfig(sandbox: TestSandbox) {
     patch: { [OZONETEL.accountId]: { rateLimit: BUDGET } },
     settings: {
       syncWaitMs: 30_000,
-      operationChunkSize: 25,
       operationLockMs: 3000,
       inboundRateLimit: OPEN_INBOUND,
     },

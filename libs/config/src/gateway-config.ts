@@ -216,7 +216,8 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   idempotencyRetentionMs: 24 * 3_600_000,
   operationChunkSize: 100,
   operationWorkers: 8,
-  operationNumbersInFlight: 4,
+  // A window's grants go out as a burst when it opens; 16 at once send Ozonetel's 100 in a few seconds.
+  operationNumbersInFlight: 16,
   operationLockMs: 15_000,
   operationRetryForMs: 10 * 60_000,
   bodyLimitBytes: 64 * 1024,

@@ -66,7 +66,7 @@ export class MemoryRateLimiter implements RateLimiter {
         if (soonest > policy.spacingMs) wait = soonest - policy.spacingMs;
       }
       if (wait === undefined && seen && count > 0) {
-        const sinceNewest = now - window.grants[count - 1];
+        const sinceNewest = now - window.grants[count - 1].at;
         if (sinceNewest < policy.spacingMs) wait = policy.spacingMs - sinceNewest;
       }
       if (wait === undefined) {
