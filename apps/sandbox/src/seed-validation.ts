@@ -42,11 +42,33 @@ function readIsalesNumber(value: unknown, path: string): IsalesNumber {
 
 function readIsalesTenant(value: unknown, path: string): IsalesTenant {
   const raw = readRecord(value, path);
-  return {
+  return withoutUndefined({
     vdnId: readInteger(raw.vdnId, `${path}.vdnId`, 1, 9999),
     accessKey: readText(raw.accessKey, `${path}.accessKey`),
     secretKey: readText(raw.secretKey, `${path}.secretKey`),
-  };
+    appointIdField:
+      raw.appointIdField === undefined
+        ? undefined
+        : readOneOf(raw.appointIdField, `${path}.appointIdField`, APPOINT_ID_FIELDS),
+  });
+}
+
+export const APPOINT_ID_FIELDS = ['id', 'appointId'] as const;
+
+/** The switch fields of a control body: each one given is set (null: back to the default). */
+export function readTenantSwitches(value: unknown): Pick<IsalesTenant, 'appointIdField'> {
+  const raw = readRecord(value, 'body');
+  const known = ['appointIdField'];
+  const unknown = Object.keys(raw).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new ShapeError(`body.${unknown}`, `expected one of ${known.join(', ')}`);
+  const switches: Pick<IsalesTenant, 'appointIdField'> = {};
+  if ('appointIdField' in raw) {
+    switches.appointIdField =
+      raw.appointIdField === null
+        ? undefined
+        : readOneOf(raw.appointIdField, 'body.appointIdField', APPOINT_ID_FIELDS);
+  }
+  return switches;
 }
 
 function readIsalesCampaign(value: unknown, path: string): IsalesCampaign {

@@ -18,10 +18,15 @@ export interface IsalesNumber {
   state: IsalesNumberState;
 }
 
+/** Where a created reservation's id is answered: the seed page's example, or Huawei's field table. */
+export type IsalesAppointIdField = 'id' | 'appointId';
+
 export interface IsalesTenant {
   vdnId: number;
   accessKey: string;
   secretKey: string;
+  /** `returnObject.id` (the default, as the seed page's example) or `returnObject.appointId`. */
+  appointIdField?: IsalesAppointIdField;
 }
 
 export interface IsalesCampaign {

@@ -1,5 +1,6 @@
+import { readTenantSwitches } from '../seed-validation';
 import { readControlJson } from '../shared/control-routes';
-import { isRecord } from '../shared/shape';
+import { isRecord, ShapeError } from '../shared/shape';
 import { CONTROL_PREFIX, VendorApp } from '../shared/vendor-app';
 import { IsalesStore } from './isales-store';
 
@@ -12,6 +13,29 @@ const CAMPAIGN_STATUSES = [1, 2, 3, 4] as const;
  * started, a running campaign) without replacing the whole state.
  */
 export function registerIsalesControlRoutes(app: VendorApp, store: IsalesStore): void {
+  // A tenant's switches (how the deployment behaves where the vendor pages disagree or are silent);
+  // fields left out keep their value, null restores the default.
+  app.server.put<{ Params: { vdnId: string } }>(
+    `${CONTROL_PREFIX}/tenants/:vdnId`,
+    async (request, reply) => {
+      const body = readControlJson(app, request, reply);
+      if (body === undefined) return reply;
+      const tenant = store.tenants().find((candidate) => String(candidate.vdnId) === request.params.vdnId);
+      if (!tenant) return reply.code(404).send({ error: 'no such tenant' });
+      try {
+        Object.assign(tenant, readTenantSwitches(body));
+      } catch (error) {
+        if (error instanceof ShapeError) return reply.code(400).send({ error: error.message });
+        throw error;
+      }
+      for (const key of Object.keys(tenant) as (keyof typeof tenant)[]) {
+        if (tenant[key] === undefined) delete tenant[key];
+      }
+      const { secretKey: _secret, ...visible } = tenant;
+      return visible;
+    },
+  );
+
   app.server.put<{ Params: { id: string } }>(
     `${CONTROL_PREFIX}/reservations/:id/state`,
     async (request, reply) => {

@@ -399,6 +399,27 @@ describe('reservations (appoint)', () => {
     ]);
   });
 
+  it("answers the id as returnObject.appointId when the tenant's switch says so", async () => {
+    const switched = await control('PUT', '/__sandbox/tenants/101', { appointIdField: 'appointId' });
+    expect(switched.body).toEqual({ vdnId: 101, accessKey: AK, appointIdField: 'appointId' });
+    const answer = await isales('POST', '/appoint/create', { body: manual() });
+    expectCode(answer, '0200000');
+    expect(Object.keys(answer.body.returnObject)).toEqual(['appointId']);
+    expect(answer.body.returnObject.appointId).toMatch(/^[1-9]\d{29}$/);
+    // null restores the default; reset does too.
+    await control('PUT', '/__sandbox/tenants/101', { appointIdField: null });
+    const plain = await isales('POST', '/appoint/create', { body: { ...manual(), calledNo: '66660002' } });
+    expect(Object.keys(plain.body.returnObject)).toEqual(['id']);
+  });
+
+  it('refuses an unknown tenant, switch or switch value on the control API', async () => {
+    expect((await control('PUT', '/__sandbox/tenants/999', { appointIdField: 'id' })).status).toBe(404);
+    const badValue = await control('PUT', '/__sandbox/tenants/101', { appointIdField: 'taskId' });
+    expect(badValue).toEqual({ status: 400, body: { error: expect.stringMatching(/appointIdField/) } });
+    const badName = await control('PUT', '/__sandbox/tenants/101', { idField: 'id' });
+    expect(badName).toEqual({ status: 400, body: { error: expect.stringMatching(/idField/) } });
+  });
+
   it('accepts numeric callType, workNo instead of userAccount, and callData for automatic calls', async () => {
     expectCode(
       await isales('POST', '/appoint/create', {

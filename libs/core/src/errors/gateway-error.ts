@@ -27,6 +27,12 @@ export interface GatewayErrorOptions {
   notProcessed?: boolean;
   /** True when a later attempt may succeed (outages, timeouts, rate limits). */
   transient?: boolean;
+  /**
+   * True when a request the vendor does not take idempotently (a create) failed in a way that leaves
+   * open whether the vendor carried it out. Nothing may send it again on its own, and the answer is
+   * kept under its Idempotency-Key like a definite one, so a retry with the key cannot do it twice.
+   */
+  outcomeUnknown?: boolean;
   cause?: unknown;
 }
 
@@ -40,6 +46,7 @@ export class GatewayError extends Error {
   readonly retryAfterMs?: number;
   readonly notProcessed: boolean;
   readonly transient: boolean;
+  readonly outcomeUnknown: boolean;
 
   constructor(code: ErrorCode, detail: string, options: GatewayErrorOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,7 +58,9 @@ export class GatewayError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryAfterMs = options.retryAfterMs;
     this.notProcessed = options.notProcessed ?? false;
-    this.transient = options.transient ?? TRANSIENT_CODES.has(code);
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
+    // An outcome nobody knows is never worth another blind attempt.
+    this.transient = !this.outcomeUnknown && (options.transient ?? TRANSIENT_CODES.has(code));
   }
 
   get status(): number {

@@ -336,6 +336,31 @@ describe('IsalesAdapter against a fake vendor', () => {
       verifySignature(vendor.seen[0], AK, SK);
     });
 
+    it("reads the id from returnObject.appointId, as Huawei's field table names it", async () => {
+      vendor.reply({ body: { ...OK, returnObject: { appointId: '174712034211433247704877116507' } } });
+      expect((await adapter.createCallback(request, ctx())).id).toBe('174712034211433247704877116507');
+      expect(vendor.seen).toHaveLength(1);
+    });
+
+    it('answers a create refused with 0200006 as a provider_error nobody retries: one vendor call', async () => {
+      const { gate, contexts } = countingGate();
+      const gated = build({}, gate);
+      try {
+        vendor.reply({ body: { resultCode: '0200006', resultDesc: 'Database operation error.' } });
+        const error = await caught(gated.createCallback(request, ctx()));
+        expect(error.code).toBe('provider_error');
+        expect(error.transient).toBe(false);
+        expect(error.detail).toMatch(/may exist/);
+        // The same code on an idempotent operation stays retryable.
+        vendor.reply({ body: { resultCode: '0200006', resultDesc: 'Database operation error.' } });
+        expect((await caught(gated.pauseCampaign('1001', ctx()))).transient).toBe(true);
+      } finally {
+        await gated.close();
+      }
+      expect(contexts).toHaveLength(2);
+      expect(vendor.seen.map((s) => s.url)).toEqual([`${BASE}/appoint/create`, `${BASE}/1001/pause`]);
+    });
+
     it('uses workNo where the account says so, and sends callData for automatic calls', async () => {
       const workNo = build({ agentIdField: 'workNo' });
       try {

@@ -107,17 +107,23 @@ describe('expected success fields', () => {
     }
   });
 
-  it('requires returnObject.id, keeping a 30-digit id as text', () => {
-    expect(readAppointmentId(success({ returnObject: { id: '174712034211433247704877116507' } }))).toBe(
-      '174712034211433247704877116507',
-    );
+  it('reads returnObject.id or returnObject.appointId, keeping a 30-digit id as text', () => {
+    const id = '174712034211433247704877116507';
+    expect(readAppointmentId(success({ returnObject: { id } }))).toBe(id);
+    expect(readAppointmentId(success({ returnObject: { appointId: id } }))).toBe(id);
+    expect(readAppointmentId(success({ returnObject: { appointId: id, id } }))).toBe(id);
+    expect(readAppointmentId(success({ returnObject: { appointId: id, id: '' } }))).toBe(id);
     expect(readAppointmentId(success({ returnObject: { id: 42 } }))).toBe('42');
+    expect(readAppointmentId(success({ returnObject: { appointId: 42 } }))).toBe('42');
     for (const body of [
       {},
       { returnObject: null },
       { returnObject: 'x' },
+      { returnObject: [id] },
       { returnObject: { id: '' } },
+      { returnObject: { appointId: '  ' } },
       { returnObject: { id: 1.7471203421143325e29 } },
+      { returnObject: { appointId: id, id: '174712034211433247704877116508' } },
     ]) {
       const error = thrown(() => readAppointmentId(success(body)));
       expect(error.code).toBe('provider_error');

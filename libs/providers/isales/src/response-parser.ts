@@ -98,8 +98,9 @@ export function parseIsalesAnswer(res: VendorResponse, redact: Redact): IsalesAn
   return { ok, code, ...(message ? { message } : {}), body };
 }
 
-function missingField(answer: IsalesAnswer, detail: string): GatewayError {
+function missingField(answer: IsalesAnswer, detail: string, outcomeUnknown = false): GatewayError {
   return new GatewayError('provider_error', detail, {
+    outcomeUnknown,
     provider: {
       name: ISALES_PROVIDER_NAME,
       code: answer.code,
@@ -115,18 +116,33 @@ export function readSuccessCount(answer: IsalesAnswer): number {
   throw missingField(answer, 'The provider reported success without a count of deleted numbers');
 }
 
-/** `returnObject.id` of a created reserved call. */
+/**
+ * The id of a created reserved call. The seed page's example answers `returnObject.id`; Huawei's field
+ * table for the same interface names it `returnObject.appointId`. Either is read; both present with
+ * different values is no usable id, since cancelling by the wrong one would cancel another booking.
+ */
 export function readAppointmentId(answer: IsalesAnswer): string {
   const returnObject = answer.body.returnObject;
-  const id =
-    returnObject !== null && typeof returnObject === 'object'
-      ? (returnObject as { id?: unknown }).id
-      : undefined;
-  if (typeof id === 'string' && id.trim().length > 0) return id.trim();
-  // The documented id is a 30-digit string; a JSON number that long would have lost digits.
-  if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) return String(id);
+  const fields =
+    returnObject !== null && typeof returnObject === 'object' && !Array.isArray(returnObject)
+      ? (returnObject as { appointId?: unknown; id?: unknown })
+      : {};
+  const ids = [...new Set([appointmentIdText(fields.appointId), appointmentIdText(fields.id)])].filter(
+    (id): id is string => id !== undefined,
+  );
+  if (ids.length === 1) return ids[0];
   throw missingField(
     answer,
-    'The provider accepted the callback but returned no usable id; the callback may exist at the provider',
+    ids.length === 0
+      ? 'The provider accepted the callback but returned no usable id; the callback may exist at the provider'
+      : 'The provider accepted the callback but returned two different ids; the callback may exist at the provider',
+    true,
   );
+}
+
+function appointmentIdText(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim().length > 0) return value.trim();
+  // The documented id is a 30-digit string; a JSON number that long would have lost digits.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
+  return undefined;
 }
