@@ -1,6 +1,6 @@
 import { allVendorCalls, expectProblem, useHarness } from './support/harness';
 import { waitForOperation } from './support/operations';
-import { vendorCalls } from './support/sandbox';
+import { SANDBOX_CA_FILE, vendorCalls } from './support/sandbox';
 
 const ISALES = '/v1/accounts/cn-isales/campaigns';
 
@@ -97,6 +97,18 @@ describe('contacts delete on iSales', () => {
     ]);
   });
 
+  it("sends the scheduled time as the server's wall clock, whatever offset the caller wrote", async () => {
+    // 09:57 UTC is 17:57 in Shanghai, the account's (and the demo server's) zone: number 66660007.
+    const bySchedule = await del('1001', { scheduledTime: { at: '2026-12-04T09:57:00Z', match: 'exact' } });
+    expect(bySchedule.body.deleted).toBe(1);
+    // 23:30 UTC on the 3rd is already the 4th in Shanghai.
+    await h().sandbox.isales.post('/__sandbox/reset');
+    const sameDay = await del('1001', { scheduledTime: { at: '2026-12-03T23:30:00Z', match: 'sameDay' } });
+    expect(sameDay.body.deleted).toBe(1);
+    const bodies = (await vendorCalls(h().sandbox.isales)).map((c) => c.body);
+    expect(bodies).toEqual([{ recycleTime: '2026-12-04 07:30:00', recycleType: '2' }]);
+  });
+
   it('answers 409 contact_not_deletable when a filter matches numbers the vendor will not delete', async () => {
     const answer = await del('1002', { phoneNumbers: ['77770001'] });
     expect(answer.body.results[0].outcome).toBe('not_deletable'); // running campaign
@@ -171,6 +183,60 @@ describe('contacts delete on iSales', () => {
     expectProblem(answer, 422, 'field_not_supported');
     expect(answer.body.errors).toEqual([{ field: 'contactName', message: expect.any(String) }]);
     expect(await allVendorCalls(h().sandbox)).toEqual([]);
+  });
+});
+
+describe("contacts delete on iSales: the account's timeZone", () => {
+  // Two accounts on the same server: one configured with its zone, one left at the default (UTC).
+  const h = useHarness((vendors) => ({
+    patch: { 'cn-isales': { timeZone: 'Asia/Kolkata' } },
+    accounts: [
+      {
+        id: 'cn-isales-utc',
+        provider: 'isales',
+        baseUrl: vendors.isalesUrl,
+        caFile: SANDBOX_CA_FILE,
+        vdnId: 101,
+        // A second access key on the same tenant (one vendor account is configured once).
+        accessKey: 'sandbox-ak-2',
+        secretKey: 'sandbox-sk-2',
+        timeoutMs: 2000,
+      },
+    ],
+  }));
+
+  beforeEach(async () => {
+    const state = (await h().sandbox.isales.get('/__sandbox/state')).body;
+    state.tenants.push({ vdnId: 101, accessKey: 'sandbox-ak-2', secretKey: 'sandbox-sk-2' });
+    expect((await h().sandbox.isales.put('/__sandbox/state', { body: state })).status).toBe(200);
+    // The server keeps India time; number 66660008 is due 2026-12-01T18:30:00Z, i.e. 2026-12-02 00:00:00 there.
+    await h().sandbox.isales.put('/__sandbox/tenants/101', { body: { timeZone: 'Asia/Kolkata' } });
+    const due = await h().sandbox.isales.put('/__sandbox/campaigns/101/1001/numbers/66660008/recycle-time', {
+      body: { at: '2026-12-01T18:30:00Z' },
+    });
+    expect(due.body.recycleTime).toBe('2026-12-02 00:00:00');
+  });
+
+  const del = (account: string, scheduledTime: object) =>
+    h().admin.post(`/v1/accounts/${account}/campaigns/1001/contacts/delete`, { body: { scheduledTime } });
+
+  it('deletes by the wall clock of the configured zone: 18:30Z is sent as 2026-12-02 00:00:00 in Asia/Kolkata', async () => {
+    const answer = await del('cn-isales', { at: '2026-12-01T18:30:00Z', match: 'exact' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.deleted).toBe(1);
+    const [sent] = await vendorCalls(h().sandbox.isales);
+    expect(sent.body).toEqual({ recycleTime: '2026-12-02 00:00:00', recycleType: '3' });
+  });
+
+  it('matches the day in the zone: 23:30Z on the 1st is the 2nd in India', async () => {
+    expect((await del('cn-isales', { at: '2026-12-01T23:30:00Z', match: 'sameDay' })).body.deleted).toBe(1);
+  });
+
+  it('misses with an account whose zone does not match the server (the mistake the setting prevents)', async () => {
+    const answer = await del('cn-isales-utc', { at: '2026-12-01T18:30:00Z', match: 'exact' });
+    expect(answer.body.deleted).toBe(0);
+    const [sent] = await vendorCalls(h().sandbox.isales);
+    expect(sent.body).toEqual({ recycleTime: '2026-12-01 18:30:00', recycleType: '3' });
   });
 });
 

@@ -23,6 +23,7 @@ import {
   readText,
   ShapeError,
 } from './shared/shape';
+import { isKnownTimeZone } from './shared/local-time';
 
 /*
  * Seeds and replacement states are read field by field into fresh objects: the result never shares
@@ -50,23 +51,36 @@ function readIsalesTenant(value: unknown, path: string): IsalesTenant {
       raw.appointIdField === undefined
         ? undefined
         : readOneOf(raw.appointIdField, `${path}.appointIdField`, APPOINT_ID_FIELDS),
+    timeZone: raw.timeZone === undefined ? undefined : readTimeZone(raw.timeZone, `${path}.timeZone`),
   });
+}
+
+function readTimeZone(value: unknown, path: string): string {
+  const zone = readText(value, path);
+  if (!isKnownTimeZone(zone))
+    throw new ShapeError(path, 'expected an IANA time zone name such as Asia/Kolkata');
+  return zone;
 }
 
 export const APPOINT_ID_FIELDS = ['id', 'appointId'] as const;
 
+export type TenantSwitches = Pick<IsalesTenant, 'appointIdField' | 'timeZone'>;
+
 /** The switch fields of a control body: each one given is set (null: back to the default). */
-export function readTenantSwitches(value: unknown): Pick<IsalesTenant, 'appointIdField'> {
+export function readTenantSwitches(value: unknown): TenantSwitches {
   const raw = readRecord(value, 'body');
-  const known = ['appointIdField'];
+  const known = ['appointIdField', 'timeZone'];
   const unknown = Object.keys(raw).find((key) => !known.includes(key));
   if (unknown !== undefined) throw new ShapeError(`body.${unknown}`, `expected one of ${known.join(', ')}`);
-  const switches: Pick<IsalesTenant, 'appointIdField'> = {};
+  const switches: TenantSwitches = {};
   if ('appointIdField' in raw) {
     switches.appointIdField =
       raw.appointIdField === null
         ? undefined
         : readOneOf(raw.appointIdField, 'body.appointIdField', APPOINT_ID_FIELDS);
+  }
+  if ('timeZone' in raw) {
+    switches.timeZone = raw.timeZone === null ? undefined : readTimeZone(raw.timeZone, 'body.timeZone');
   }
   return switches;
 }

@@ -13,7 +13,7 @@ export interface IsalesNumber {
   called: string;
   sessionId?: string;
   customField?: string;
-  /** `yyyy-mm-dd hh:mm:ss`, compared as text by the recycleTime selectors. */
+  /** `yyyy-mm-dd hh:mm:ss` in the tenant's zone, compared as text by the recycleTime selectors. */
   recycleTime?: string;
   state: IsalesNumberState;
 }
@@ -27,6 +27,11 @@ export interface IsalesTenant {
   secretKey: string;
   /** `returnObject.id` (the default, as the seed page's example) or `returnObject.appointId`. */
   appointIdField?: IsalesAppointIdField;
+  /**
+   * The server's zone (IANA name, default UTC). Numbers' `recycleTime` is local wall-clock text in it,
+   * as the server stores it; the control API converts instants into it.
+   */
+  timeZone?: string;
 }
 
 export interface IsalesCampaign {

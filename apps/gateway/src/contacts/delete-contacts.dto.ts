@@ -19,7 +19,7 @@ export const MAX_PHONE_NUMBERS = 200_000;
 export class ScheduledTimeDto {
   @ApiProperty({
     description:
-      "RFC 3339 time with an offset. The vendor compares wall-clock times, so the date and time are taken as written in the caller's offset.",
+      "RFC 3339 time with an offset. iSales reads recycle times in its server's local time, so the instant is converted to the account's `timeZone` (IANA, default UTC) before sending: with Asia/Kolkata, 2026-12-01T18:30:00Z is sent as 2026-12-02 00:00:00, and `sameDay` means that day in that zone. Fractions of a second are dropped.",
     example: '2026-12-04T17:57:00+08:00',
   })
   @IsRfc3339()

@@ -324,6 +324,33 @@ describe('delete outbound numbers (calldata)', () => {
     expect((await call('2026-12-04 17:57:00')).body.successCount).toBe(1);
   });
 
+  it("keeps recycle times in the tenant's zone: the control API converts an instant into it", async () => {
+    const setAt = (at: string) =>
+      control('PUT', '/__sandbox/campaigns/101/1001/numbers/66660008/recycle-time', { at });
+    expect((await setAt('2026-12-01T18:30:00Z')).body.recycleTime).toBe('2026-12-01 18:30:00');
+    const switched = await control('PUT', '/__sandbox/tenants/101', { timeZone: 'Asia/Kolkata' });
+    expect(switched.body).toMatchObject({ vdnId: 101, timeZone: 'Asia/Kolkata' });
+    expect((await setAt('2026-12-01T18:30:00Z')).body.recycleTime).toBe('2026-12-02 00:00:00');
+    // The wire time is the server's wall clock: the UTC text of the same instant matches nothing.
+    const utcText = await isales('POST', '/calldata/1001/delete', {
+      body: { recycleTime: '2026-12-01 18:30:00', recycleType: '3' },
+    });
+    expect(utcText.body.successCount).toBe(0);
+    const localText = await isales('POST', '/calldata/1001/delete', {
+      body: { recycleTime: '2026-12-02 00:00:00', recycleType: '3' },
+    });
+    expect(localText.body.successCount).toBe(1);
+  });
+
+  it('refuses an unknown zone, a time without offset, and an unknown number on the control API', async () => {
+    const badZone = await control('PUT', '/__sandbox/tenants/101', { timeZone: 'Mars/Olympus' });
+    expect(badZone).toEqual({ status: 400, body: { error: expect.stringMatching(/timeZone/) } });
+    const path = '/__sandbox/campaigns/101/1001/numbers/66660008/recycle-time';
+    expect((await control('PUT', path, { at: '2026-12-01 18:30:00' })).status).toBe(400);
+    const unknown = '/__sandbox/campaigns/101/1001/numbers/123/recycle-time';
+    expect((await control('PUT', unknown, { at: '2026-12-01T18:30:00Z' })).status).toBe(404);
+  });
+
   it('answers successCount 0 when nothing matches', async () => {
     const answer = await isales('POST', '/calldata/1001/delete', { body: { called: '12345' } });
     expectCode(answer, '0200000');

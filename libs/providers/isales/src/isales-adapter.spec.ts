@@ -225,12 +225,7 @@ describe('IsalesAdapter against a fake vendor', () => {
   describe('contacts', () => {
     it('deletes one number: successCount 1 is deleted, 0 is not_found', async () => {
       vendor.reply({ body: { ...OK, successCount: 1 } }, { body: { ...OK, successCount: 0 } });
-      const selection = {
-        phoneNumber: '66660001',
-        sessionId: 's-1',
-        scheduledTime: { at: '2026-12-04T17:57:00+08:00', match: 'sameDay' as const },
-        archive: true,
-      };
+      const selection = { phoneNumber: '66660001', archive: true };
       await expect(adapter.deleteContact('1001', selection, ctx())).resolves.toEqual({
         phoneNumber: '66660001',
         outcome: 'deleted',
@@ -240,14 +235,27 @@ describe('IsalesAdapter against a fake vendor', () => {
         outcome: 'not_found',
       });
       expect(vendor.seen[0].url).toBe(`${BASE}/calldata/1001/delete`);
-      expect(JSON.parse(vendor.seen[0].body)).toEqual({
-        sessionId: 's-1',
-        called: '66660001',
-        recycleTime: '2026-12-04 17:57:00',
-        recycleType: '2',
-        archiveHistory: 1,
-      });
+      expect(JSON.parse(vendor.seen[0].body)).toEqual({ called: '66660001', archiveHistory: 1 });
       expect(vendor.seen[1].body).toBe('{"called":"777"}');
+      vendor.seen.forEach((s) => verifySignature(s, AK, SK));
+    });
+
+    it("sends a scheduled-time filter as the wall clock of the account's timeZone (default UTC)", async () => {
+      const kolkata = build({ timeZone: 'Asia/Kolkata' });
+      const scheduledTime = { at: '2026-12-01T18:30:00Z', match: 'sameDay' as const };
+      try {
+        vendor.reply({ body: { ...OK, successCount: 2 } }, { body: { ...OK, successCount: 0 } });
+        await expect(kolkata.deleteContactsByFilter('1001', { scheduledTime }, ctx())).resolves.toEqual({
+          deleted: 2,
+        });
+        await adapter.deleteContactsByFilter('1001', { scheduledTime }, ctx());
+      } finally {
+        await kolkata.close();
+      }
+      expect(vendor.seen.map((s) => JSON.parse(s.body))).toEqual([
+        { recycleTime: '2026-12-02 00:00:00', recycleType: '2' },
+        { recycleTime: '2026-12-01 18:30:00', recycleType: '2' },
+      ]);
       vendor.seen.forEach((s) => verifySignature(s, AK, SK));
     });
 
