@@ -327,6 +327,9 @@ describe('delete outbound numbers (calldata)', () => {
   it("keeps recycle times in the tenant's zone: the control API converts an instant into it", async () => {
     const setAt = (at: string) =>
       control('PUT', '/__sandbox/campaigns/101/1001/numbers/66660008/recycle-time', { at });
+    // The demo server keeps Shanghai time (+08:00).
+    expect((await setAt('2026-12-01T18:30:00Z')).body.recycleTime).toBe('2026-12-02 02:30:00');
+    await control('PUT', '/__sandbox/tenants/101', { timeZone: null });
     expect((await setAt('2026-12-01T18:30:00Z')).body.recycleTime).toBe('2026-12-01 18:30:00');
     const switched = await control('PUT', '/__sandbox/tenants/101', { timeZone: 'Asia/Kolkata' });
     expect(switched.body).toMatchObject({ vdnId: 101, timeZone: 'Asia/Kolkata' });
@@ -428,7 +431,12 @@ describe('reservations (appoint)', () => {
 
   it("answers the id as returnObject.appointId when the tenant's switch says so", async () => {
     const switched = await control('PUT', '/__sandbox/tenants/101', { appointIdField: 'appointId' });
-    expect(switched.body).toEqual({ vdnId: 101, accessKey: AK, appointIdField: 'appointId' });
+    expect(switched.body).toEqual({
+      vdnId: 101,
+      accessKey: AK,
+      appointIdField: 'appointId',
+      timeZone: 'Asia/Shanghai',
+    });
     const answer = await isales('POST', '/appoint/create', { body: manual() });
     expectCode(answer, '0200000');
     expect(Object.keys(answer.body.returnObject)).toEqual(['appointId']);
