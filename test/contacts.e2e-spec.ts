@@ -170,6 +170,45 @@ describe('contacts delete on iSales', () => {
     expect(await allVendorCalls(h().sandbox)).toEqual([]);
   });
 
+  it.each([
+    [{ phoneNumbers: ['66660003'], customField: 'batch-7' }, ['phoneNumbers', 'customField']],
+    [{ phoneNumbers: ['66660006'], sessionId: 'sess-6' }, ['phoneNumbers', 'sessionId']],
+    [
+      {
+        phoneNumbers: ['66660007', '66660008'],
+        scheduledTime: { at: '2026-12-04T09:57:00Z', match: 'exact' },
+      },
+      ['phoneNumbers', 'scheduledTime'],
+    ],
+    [{ sessionId: 'sess-6', customField: 'batch-7', archive: true }, ['sessionId', 'customField']],
+    [
+      {
+        phoneNumbers: ['66660001'],
+        sessionId: 'sess-6',
+        customField: 'batch-7',
+        scheduledTime: { at: '2026-12-04T09:57:00Z', match: 'exact' },
+      },
+      ['phoneNumbers', 'sessionId', 'customField', 'scheduledTime'],
+    ],
+  ])('rejects two or more selectors (%j) with 400 naming them, sending nothing', async (body, fields) => {
+    const answer = await del('1001', { ...body });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
+    expect(answer.body.detail).toMatch(/exactly one selector/);
+    expect(await allVendorCalls(h().sandbox)).toEqual([]);
+  });
+
+  it('rejects a request without a selector with 400 naming the four', async () => {
+    const answer = await del('1001', { archive: true });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'phoneNumbers',
+      'sessionId',
+      'customField',
+      'scheduledTime',
+    ]);
+  });
+
   it('rejects more than 200,000 numbers with 400, sending nothing', async () => {
     const phoneNumbers = Array.from({ length: 200_001 }, (_, i) => String(10_000_000 + i));
     const answer = await del('1001', { phoneNumbers });
@@ -300,7 +339,7 @@ describe('contacts delete on Ozonetel', () => {
   });
 
   it.each([
-    ['sessionId', { phoneNumbers: ['9812345601'], sessionId: 's' }],
+    ['sessionId', { sessionId: 's' }],
     ['customField', { customField: 'batch-7' }],
     ['scheduledTime', { scheduledTime: { at: '2026-12-04T17:57:00Z', match: 'exact' } }],
     ['archive', { phoneNumbers: ['9812345601'], archive: true }],
@@ -308,6 +347,13 @@ describe('contacts delete on Ozonetel', () => {
     const answer = await del(body);
     expectProblem(answer, 422, 'field_not_supported');
     expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await allVendorCalls(h().sandbox)).toEqual([]);
+  });
+
+  it('rejects a list of numbers with another selector with 400 before anything else, sending nothing', async () => {
+    const answer = await del({ phoneNumbers: ['9812345601'], sessionId: 's' });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['phoneNumbers', 'sessionId']);
     expect(await allVendorCalls(h().sandbox)).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -34,12 +34,22 @@ export class ScheduledTimeDto {
   match!: ScheduleMatch;
 }
 
+const ONE_SELECTOR =
+  'Selector: give exactly one of phoneNumbers, sessionId, customField or scheduledTime per request (none, or two or more, is 400 validation_failed naming them; nothing is sent).';
+
+@ApiSchema({
+  description:
+    'Exactly one selector per request: `phoneNumbers`, `sessionId`, `customField` or `scheduledTime`. ' +
+    'Each is documented alone at the vendor and how a vendor combines two is not, so a destructive call never guesses: ' +
+    'none, or more than one, is 400 `validation_failed` with an `errors` entry per selector field concerned, and nothing is sent. ' +
+    '`contactName` (Ozonetel) and `archive` (iSales) are options, not selectors.',
+})
 export class DeleteContactsDto {
   @ApiPropertyOptional({
     type: [String],
     minItems: 1,
     maxItems: MAX_PHONE_NUMBERS,
-    description: `Numbers to delete, each ${DIAL_STRING_RULE}, and also within the provider's own rule (iSales: up to 24 of digits, * and #; Ozonetel: 3..16 digits, optional leading +). Duplicates count once.`,
+    description: `${ONE_SELECTOR} Numbers to delete, each ${DIAL_STRING_RULE}, and also within the provider's own rule (iSales: up to 24 of digits, * and #; Ozonetel: 3..16 digits, optional leading +). Duplicates count once.`,
     example: ['66660001'],
   })
   @IsOptional()
@@ -51,7 +61,7 @@ export class DeleteContactsDto {
 
   @ApiPropertyOptional({
     maxLength: 32,
-    description: 'iSales only: delete the numbers carrying this session id.',
+    description: `${ONE_SELECTOR} iSales only: delete the numbers carrying this session id.`,
   })
   @IsOptional()
   @IsString()
@@ -60,7 +70,7 @@ export class DeleteContactsDto {
 
   @ApiPropertyOptional({
     maxLength: 200,
-    description: 'iSales only: delete every number carrying this custom field.',
+    description: `${ONE_SELECTOR} iSales only: delete every number carrying this custom field.`,
   })
   @IsOptional()
   @IsString()
@@ -69,7 +79,7 @@ export class DeleteContactsDto {
 
   @ApiPropertyOptional({
     type: ScheduledTimeDto,
-    description: 'iSales only: delete by scheduled (recycle) time.',
+    description: `${ONE_SELECTOR} iSales only: delete by scheduled (recycle) time, in the account's timeZone.`,
   })
   @IsOptional()
   @ValidateNested()

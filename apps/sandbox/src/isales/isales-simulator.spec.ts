@@ -294,15 +294,16 @@ describe('delete outbound numbers (calldata)', () => {
     expect(await remaining('1001')).not.toEqual(expect.arrayContaining(['66660003']));
   });
 
-  it('combines selectors with AND', async () => {
-    const none = await isales('POST', '/calldata/1001/delete', {
-      body: { customField: 'batch-7', called: '66660001' },
-    });
-    expect(none.body.successCount).toBe(0);
-    const one = await isales('POST', '/calldata/1001/delete', {
-      body: { customField: 'batch-7', called: '66660004' },
-    });
-    expect(one.body.successCount).toBe(1);
+  it('refuses two selectors in one request with 02000009, deleting nothing (inferred)', async () => {
+    const before = await remaining('1001');
+    for (const body of [
+      { customField: 'batch-7', called: '66660004' },
+      { sessionId: 'sess-6', called: '66660006' },
+      { customField: 'batch-7', recycleTime: '2026-12-04 17:57:00', recycleType: '1' },
+    ]) {
+      expectCode(await isales('POST', '/calldata/1001/delete', { body }), '02000009');
+    }
+    expect(await remaining('1001')).toEqual(before);
   });
 
   it('deletes by sessionId', async () => {

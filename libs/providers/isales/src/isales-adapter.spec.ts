@@ -295,6 +295,19 @@ describe('IsalesAdapter against a fake vendor', () => {
       expect(error.status).toBe(409);
     });
 
+    it('never sends called together with another selector', async () => {
+      const error = await caught(
+        adapter.deleteContact('1001', { phoneNumber: '66660001', customField: 'batch-7' }, ctx()),
+      );
+      expect(error.code).toBe('validation_failed');
+      expect(error.errors?.map((e) => e.field)).toEqual(['phoneNumber', 'customField']);
+      const filters = await caught(
+        adapter.deleteContactsByFilter('1001', { sessionId: 's', customField: 'batch-7' }, ctx()),
+      );
+      expect(filters.code).toBe('validation_failed');
+      expect(vendor.seen).toHaveLength(0);
+    });
+
     it('never sends a filter delete without a filter', async () => {
       const error = await caught(adapter.deleteContactsByFilter('1001', { archive: true }, ctx()));
       expect(error.code).toBe('validation_failed');

@@ -69,21 +69,29 @@ describe('toDeleteCampaignBody', () => {
 });
 
 describe('toDeleteNumbersBody', () => {
-  it('maps one number with every filter and option, in the page order', () => {
-    const body = toBody(
-      {
-        phoneNumber: '66660001*#',
-        sessionId: 'abc',
-        customField: 'batch-7',
-        scheduledTime: { at: '2026-12-04T17:57:00.5+08:00', match: 'onOrBefore' },
-        archive: true,
-      },
-      'Asia/Shanghai',
+  it('maps each selector alone, with the archive option', () => {
+    expect(JSON.stringify(toBody({ phoneNumber: '66660001*#', archive: true }))).toBe(
+      '{"called":"66660001*#","archiveHistory":1}',
     );
-    expect(JSON.stringify(body)).toBe(
-      '{"sessionId":"abc","called":"66660001*#","customField":"batch-7",' +
-        '"recycleTime":"2026-12-04 17:57:00","recycleType":"1","archiveHistory":1}',
-    );
+    expect(toBody({ sessionId: 'abc' })).toEqual({ sessionId: 'abc' });
+    expect(toBody({ customField: 'batch-7' })).toEqual({ customField: 'batch-7' });
+    expect(
+      toBody({ scheduledTime: { at: '2026-12-04T17:57:00.5+08:00', match: 'onOrBefore' } }, 'Asia/Shanghai'),
+    ).toEqual({ recycleTime: '2026-12-04 17:57:00', recycleType: '1' });
+  });
+
+  it.each([
+    [{ phoneNumber: '1', customField: 'batch-7' }, ['phoneNumber', 'customField']],
+    [{ phoneNumber: '1', sessionId: 's' }, ['phoneNumber', 'sessionId']],
+    [
+      { phoneNumber: '1', scheduledTime: { at: '2026-12-04T17:57:00Z', match: 'exact' as const } },
+      ['phoneNumber', 'scheduledTime'],
+    ],
+    [{ sessionId: 's', customField: 'c' }, ['sessionId', 'customField']],
+  ])('never sends two selectors together: %j', (selection, fields) => {
+    const error = thrown(() => toBody(selection));
+    expect(error.code).toBe('validation_failed');
+    expect(error.errors?.map((e) => e.field)).toEqual(fields);
   });
 
   it("sends the scheduled time as the wall clock of the account's zone, whatever offset the caller used", () => {
@@ -137,23 +145,16 @@ describe('toDeleteNumbersBody', () => {
     expect(error.errors).toEqual([{ field: 'contactName', message: expect.any(String) }]);
   });
 
-  it('collects every field the vendor would refuse', () => {
-    const error = thrown(() =>
-      toBody({
-        phoneNumber: '+919812345678',
-        sessionId: 'x'.repeat(33),
-        customField: 'y'.repeat(201),
-        scheduledTime: { at: '2026-12-04', match: 'exact' },
-      }),
-    );
-    expect(error.errors?.map((e) => e.field).sort()).toEqual([
-      'customField',
-      'phoneNumber',
-      'scheduledTime.at',
-      'sessionId',
-    ]);
+  it('names each field the vendor would refuse', () => {
+    expect(thrown(() => toBody({ phoneNumber: '+919812345678' })).errors?.[0].field).toBe('phoneNumber');
+    expect(thrown(() => toBody({ sessionId: 'x'.repeat(33) })).errors?.[0].field).toBe('sessionId');
+    expect(thrown(() => toBody({ customField: 'y'.repeat(201) })).errors?.[0].field).toBe('customField');
+    expect(
+      thrown(() => toBody({ scheduledTime: { at: '2026-12-04', match: 'exact' } })).errors?.[0].field,
+    ).toBe('scheduledTime.at');
     expect(thrown(() => toBody({ sessionId: '' })).errors?.[0].field).toBe('sessionId');
-    expect(toBody({ sessionId: 'x'.repeat(32), customField: 'y'.repeat(200) })).toBeDefined();
+    expect(toBody({ sessionId: 'x'.repeat(32) })).toBeDefined();
+    expect(toBody({ customField: 'y'.repeat(200) })).toBeDefined();
   });
 });
 

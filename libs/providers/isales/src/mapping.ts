@@ -28,6 +28,14 @@ import { WallClock } from './time-zone';
 const RECYCLE_TYPE: Record<ScheduleMatch, IsalesRecycleType> = { onOrBefore: '1', sameDay: '2', exact: '3' };
 const CALL_TYPE: Record<CallbackMode, IsalesCallType> = { manual: '1', automatic: '2' };
 
+/** The selection's selectors, with the request field each comes from (called, sessionId, ...). */
+const SELECTOR_FIELDS: readonly [keyof ContactSelection, string][] = [
+  ['phoneNumber', 'phoneNumber'],
+  ['sessionId', 'sessionId'],
+  ['customField', 'customField'],
+  ['scheduledTime', 'scheduledTime'],
+];
+
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
@@ -81,8 +89,8 @@ export function toDeleteCampaignBody(archive: boolean): IsalesDeleteCampaignBody
 }
 
 /**
- * One delete-numbers call: at most one number plus any filters and the archive option. `recycleClock`
- * renders the scheduled time in the iSales server's zone (the account's `timeZone`).
+ * One delete-numbers call: exactly one selector (one number or one filter) and the archive option.
+ * `recycleClock` renders the scheduled time in the iSales server's zone (the account's `timeZone`).
  */
 export function toDeleteNumbersBody(
   selection: ContactSelection,
@@ -126,18 +134,19 @@ export function toDeleteNumbersBody(
       body.recycleType = recycleType;
     }
   }
-  // An empty filter might mean "every number" to the vendor: never send one.
-  const selectors = [
-    selection.phoneNumber,
-    selection.sessionId,
-    selection.customField,
-    selection.scheduledTime,
-  ];
-  if (selectors.every((s) => s === undefined)) {
+  // Exactly one selector. An empty filter might mean "every number" to the vendor; two are documented
+  // nowhere together (AND? OR? the first?), and guessing wrong could turn a one-number delete into a
+  // batch delete: never send either.
+  const given = SELECTOR_FIELDS.filter(([field]) => selection[field] !== undefined).map(([, name]) => name);
+  if (given.length === 0) {
     errors.push({
       field: 'phoneNumbers',
       message: 'a phone number, sessionId, customField or scheduledTime is required',
     });
+  } else if (given.length > 1) {
+    for (const name of given) {
+      errors.push({ field: name, message: `only one selector per call; ${given.join(' and ')} were given` });
+    }
   }
   if (errors.length > 0) throw validationFailed(errors);
   if (selection.archive !== undefined) body.archiveHistory = selection.archive ? 1 : 0;
