@@ -96,6 +96,39 @@ describe('callbacks on iSales', () => {
     expect(calls.map((c) => c.path)).toEqual(['/rest/isales/v1/openapi/campaigns/101/appoint/create']);
   });
 
+  it('sends callData keys named after Object methods (toString, valueOf, hasOwnProperty) as given', async () => {
+    const callData = { toString: 'x', valueOf: 1, hasOwnProperty: true, order: 'A-1' };
+    const answer = await create({
+      ...manual(),
+      mode: 'automatic',
+      agentId: undefined,
+      note: undefined,
+      callData,
+    });
+    expect(answer.status).toBe(201);
+    const [sent] = await vendorCalls(h().sandbox.isales);
+    expect(JSON.parse(sent.body.callData)).toEqual(callData);
+  });
+
+  it('sends callData nested 30 levels intact, and refuses deeper nesting with 400 naming the body', async () => {
+    const nested = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+    const ok = await create({ ...manual(), mode: 'automatic', agentId: undefined, callData: nested(30) });
+    expect(ok.status).toBe(201);
+    const [sent] = await vendorCalls(h().sandbox.isales);
+    expect(JSON.parse(sent.body.callData)).toEqual(nested(30));
+    for (const depth of [40, 5000]) {
+      // Written as text: nesting this deep overflows JSON.stringify itself.
+      const fields = { ...manual(), mode: 'automatic', agentId: undefined };
+      const deep = await h().admin.post(CALLBACKS, {
+        rawBody: `${JSON.stringify(fields).slice(0, -1)},"callData":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expectProblem(deep, 400, 'validation_failed');
+      expect(deep.body.errors[0].field).toBe('body');
+    }
+    expect(await vendorCalls(h().sandbox.isales)).toHaveLength(1);
+  });
+
   it('cancels a callback with 204, then answers 404 callback_not_found for it', async () => {
     const { id } = (await create(manual())).body;
     expect((await h().admin.delete(`${CALLBACKS}/${id}`)).status).toBe(204);
