@@ -1,6 +1,6 @@
 import { allVendorCalls, expectProblem, useHarness } from './support/harness';
 import { waitForOperation } from './support/operations';
-import { SANDBOX_CA_FILE, vendorCalls } from './support/sandbox';
+import { ozonetelDeleteCalls, SANDBOX_CA_FILE, vendorCalls } from './support/sandbox';
 
 const ISALES = '/v1/accounts/cn-isales/campaigns';
 
@@ -336,6 +336,27 @@ describe('contacts delete on Ozonetel', () => {
     await h().sandbox.ozonetel.put('/__sandbox/state', { body: state });
     const answer = await del({ phoneNumbers: ['9812345699'] }, 'Renewals Q4 / Hindi');
     expect(answer.body).toMatchObject({ deleted: 1 });
+  });
+
+  it.each([
+    ['255 ASCII characters', 'R'.repeat(255)],
+    ['255 two-byte characters', 'é'.repeat(255)],
+    ['255 four-byte characters', '📞'.repeat(255)],
+  ])('takes a campaign name of %s in the path', async (_name, campaignName) => {
+    const state = (await h().sandbox.ozonetel.get('/__sandbox/state')).body;
+    state.campaigns.push({ userName: 'acme', name: campaignName, numbers: [{ phoneNumber: '9812345699' }] });
+    await h().sandbox.ozonetel.put('/__sandbox/state', { body: state });
+    const answer = await del({ phoneNumbers: ['9812345699'] }, campaignName);
+    expect({ status: answer.status, deleted: answer.body.deleted }).toEqual({ status: 200, deleted: 1 });
+    const [sent] = await ozonetelDeleteCalls(h().sandbox);
+    expect(sent.body.campaignName).toBe(campaignName);
+  });
+
+  it('refuses a campaign name of 256 characters with 400 naming campaignId, as problem+json', async () => {
+    const answer = await del({ phoneNumbers: ['9812345601'] }, 'é'.repeat(256));
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors[0].field).toBe('campaignId');
+    expect(await allVendorCalls(h().sandbox)).toEqual([]);
   });
 
   it.each([
