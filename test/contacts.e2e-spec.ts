@@ -352,6 +352,21 @@ describe('contacts delete on Ozonetel', () => {
     expect(sent.body.campaignName).toBe(campaignName);
   });
 
+  it.each([
+    [
+      'a 5,000-character message, capped at 300',
+      JSON.stringify({ status: 'Error', message: 'w'.repeat(5000) }),
+    ],
+    ['an answer over 64 KiB, not read', JSON.stringify({ status: 'Success', message: 'x'.repeat(70_000) })],
+  ])('answers %s as 502 provider_error', async (_name, body) => {
+    await h().sandbox.ozonetel.post('/__sandbox/faults', { body: { kind: 'answer', status: 200, body } });
+    const answer = await del({ phoneNumbers: ['9812345601'] });
+    expectProblem(answer, 502, 'provider_error');
+    expect(answer.body.provider.name).toBe('ozonetel');
+    expect((answer.body.provider.message ?? '').length).toBeLessThanOrEqual(301);
+    expect(answer.text.length).toBeLessThan(1000);
+  });
+
   it('refuses a campaign name of 256 characters with 400 naming campaignId, as problem+json', async () => {
     const answer = await del({ phoneNumbers: ['9812345601'] }, 'é'.repeat(256));
     expectProblem(answer, 400, 'validation_failed');

@@ -36,6 +36,17 @@ export interface GatewayErrorOptions {
   cause?: unknown;
 }
 
+/** Longest vendor message kept in an error, a problem answer or a stored outcome. */
+export const MAX_VENDOR_MESSAGE_LENGTH = 300;
+
+/** A vendor's words bounded to MAX_VENDOR_MESSAGE_LENGTH characters (an ellipsis marks the cut). */
+export function boundVendorMessage(message: string): string {
+  if (message.length <= MAX_VENDOR_MESSAGE_LENGTH) return message;
+  // Cut on a code point, never between the halves of a surrogate pair.
+  const cut = [...message.slice(0, MAX_VENDOR_MESSAGE_LENGTH + 1)].slice(0, -1).join('');
+  return `${cut.slice(0, MAX_VENDOR_MESSAGE_LENGTH)}…`;
+}
+
 /** The one error type that crosses layers; the HTTP filter renders it as problem+json. */
 export class GatewayError extends Error {
   readonly code: ErrorCode;
@@ -54,7 +65,11 @@ export class GatewayError extends Error {
     this.code = code;
     this.detail = detail;
     this.errors = options.errors;
-    this.provider = options.provider;
+    // Whatever a vendor said is bounded here, once, for every error body and stored outcome.
+    this.provider =
+      options.provider?.message === undefined
+        ? options.provider
+        : { ...options.provider, message: boundVendorMessage(options.provider.message) };
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryAfterMs = options.retryAfterMs;
     this.notProcessed = options.notProcessed ?? false;

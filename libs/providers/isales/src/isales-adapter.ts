@@ -22,7 +22,13 @@ import {
   toDeleteCampaignBody,
   toDeleteNumbersBody,
 } from './mapping';
-import { IsalesAnswer, parseIsalesAnswer, readAppointmentId, readSuccessCount } from './response-parser';
+import {
+  IsalesAnswer,
+  MAX_ISALES_ANSWER_BYTES,
+  parseIsalesAnswer,
+  readAppointmentId,
+  readSuccessCount,
+} from './response-parser';
 import { signAuthV2 } from './signer';
 import { isalesVendorError, makeRedactor, Redact, toContactError } from './vendor-error';
 import { IsalesRoutes } from './routes';
@@ -79,6 +85,7 @@ export class IsalesAdapter implements ProviderAdapter {
         baseUrl: config.baseUrl,
         caFile: config.caFile,
         timeoutMs: config.timeoutMs ?? ISALES_DEFAULT_TIMEOUT_MS,
+        maxResponseBytes: MAX_ISALES_ANSWER_BYTES,
         onExchange: deps.onExchange,
       });
   }

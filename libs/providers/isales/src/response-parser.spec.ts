@@ -92,6 +92,14 @@ describe('parseIsalesAnswer', () => {
 describe('expected success fields', () => {
   const success = (body: Record<string, unknown>): IsalesAnswer => ({ ok: true, code: '0200000', body });
 
+  it('does not parse an answer over 64 KiB: provider_error', () => {
+    const big = JSON.stringify({ resultCode: '0200000', resultDesc: 'x'.repeat(64 * 1024) });
+    const error = thrown(() => parseIsalesAnswer(res(200, big), redact));
+    expect(error.code).toBe('provider_error');
+    expect(error.detail).toContain(`${Buffer.byteLength(big)} bytes`);
+    expect(error.provider).toEqual({ name: 'isales', code: 'HTTP 200' });
+  });
+
   it('requires a non-negative integer successCount', () => {
     expect(readSuccessCount(success({ successCount: 0 }))).toBe(0);
     for (const body of [

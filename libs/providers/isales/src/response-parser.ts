@@ -4,6 +4,9 @@ import { ISALES_PROVIDER_NAME } from './descriptor';
 import { ISALES_SUCCESS_CODE, IsalesEnvelope } from './isales-dto';
 import { Redact, vendorMessage } from './vendor-error';
 
+/** Larger answers are not parsed: every documented envelope is a few hundred bytes. */
+export const MAX_ISALES_ANSWER_BYTES = 64 * 1024;
+
 /** A readable iSales answer: success, or a business failure with its (string) result code. */
 export interface IsalesAnswer {
   ok: boolean;
@@ -54,6 +57,16 @@ function describeBody(text: string): string {
  * a well-formed answer comes back for the caller to judge by its result code.
  */
 export function parseIsalesAnswer(res: VendorResponse, redact: Redact): IsalesAnswer {
+  const bytes = Buffer.byteLength(res.text, 'utf8');
+  if (bytes > MAX_ISALES_ANSWER_BYTES) {
+    throw new GatewayError(
+      'provider_error',
+      `The provider answered HTTP ${res.status} with ${bytes} bytes, more than the ${MAX_ISALES_ANSWER_BYTES} the gateway reads`,
+      {
+        provider: { name: ISALES_PROVIDER_NAME, code: `HTTP ${res.status}` },
+      },
+    );
+  }
   const body = parseObject(res.text);
   const code = resultCode(body);
   const message = vendorMessage(body?.resultDesc ?? body?.returnDesc, redact);
