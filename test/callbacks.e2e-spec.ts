@@ -58,6 +58,77 @@ describe('callbacks on iSales', () => {
     expect(sent.body.userAccount).toBeUndefined();
   });
 
+  it.each(['id', 'appointId'])(
+    'books and cancels when the vendor answers the new id as returnObject.%s',
+    async (appointIdField) => {
+      await h().sandbox.isales.put('/__sandbox/tenants/101', { body: { appointIdField } });
+      const answer = await create(manual());
+      expect(answer.status).toBe(201);
+      const [sent] = await vendorCalls(h().sandbox.isales);
+      expect(Object.keys(sent.response.returnObject)).toEqual([appointIdField]);
+      expect(answer.body.id).toBe(sent.response.returnObject[appointIdField]);
+      expect((await h().admin.delete(`${CALLBACKS}/${answer.body.id}`)).status).toBe(204);
+      expect((await h().sandbox.isales.get('/__sandbox/state')).body.reservations).toEqual([]);
+    },
+  );
+
+  it('answers a create refused with 0200006 as 502 provider_error and sends it once', async () => {
+    const armed = await h().sandbox.isales.post('/__sandbox/faults', {
+      body: {
+        kind: 'answer',
+        status: 200,
+        path: '/appoint/create',
+        body: JSON.stringify({
+          resultCode: '0200006',
+          resultDesc: 'Database operation error.',
+          returnCode: '0200006',
+          returnDesc: 'Database operation error.',
+        }),
+      },
+    });
+    expect(armed.status).toBe(201);
+    const answer = await create(manual());
+    expectProblem(answer, 502, 'provider_error');
+    expect(answer.body.provider).toMatchObject({ name: 'isales', code: '0200006' });
+    expect(answer.body.detail).toMatch(/may exist/);
+    expect(answer.headers['retry-after']).toBeUndefined();
+    const calls = await vendorCalls(h().sandbox.isales);
+    expect(calls.map((c) => c.path)).toEqual(['/rest/isales/v1/openapi/campaigns/101/appoint/create']);
+  });
+
+  it('sends callData keys named after Object methods (toString, valueOf, hasOwnProperty) as given', async () => {
+    const callData = { toString: 'x', valueOf: 1, hasOwnProperty: true, order: 'A-1' };
+    const answer = await create({
+      ...manual(),
+      mode: 'automatic',
+      agentId: undefined,
+      note: undefined,
+      callData,
+    });
+    expect(answer.status).toBe(201);
+    const [sent] = await vendorCalls(h().sandbox.isales);
+    expect(JSON.parse(sent.body.callData)).toEqual(callData);
+  });
+
+  it('sends callData nested 30 levels intact, and refuses deeper nesting with 400 naming the body', async () => {
+    const nested = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+    const ok = await create({ ...manual(), mode: 'automatic', agentId: undefined, callData: nested(30) });
+    expect(ok.status).toBe(201);
+    const [sent] = await vendorCalls(h().sandbox.isales);
+    expect(JSON.parse(sent.body.callData)).toEqual(nested(30));
+    for (const depth of [40, 5000]) {
+      // Written as text: nesting this deep overflows JSON.stringify itself.
+      const fields = { ...manual(), mode: 'automatic', agentId: undefined };
+      const deep = await h().admin.post(CALLBACKS, {
+        rawBody: `${JSON.stringify(fields).slice(0, -1)},"callData":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expectProblem(deep, 400, 'validation_failed');
+      expect(deep.body.errors[0].field).toBe('body');
+    }
+    expect(await vendorCalls(h().sandbox.isales)).toHaveLength(1);
+  });
+
   it('cancels a callback with 204, then answers 404 callback_not_found for it', async () => {
     const { id } = (await create(manual())).body;
     expect((await h().admin.delete(`${CALLBACKS}/${id}`)).status).toBe(204);

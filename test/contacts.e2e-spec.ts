@@ -1,6 +1,6 @@
 import { allVendorCalls, expectProblem, useHarness } from './support/harness';
 import { waitForOperation } from './support/operations';
-import { vendorCalls } from './support/sandbox';
+import { ozonetelDeleteCalls, SANDBOX_CA_FILE, vendorCalls } from './support/sandbox';
 
 const ISALES = '/v1/accounts/cn-isales/campaigns';
 
@@ -97,6 +97,18 @@ describe('contacts delete on iSales', () => {
     ]);
   });
 
+  it("sends the scheduled time as the server's wall clock, whatever offset the caller wrote", async () => {
+    // 09:57 UTC is 17:57 in Shanghai, the account's (and the demo server's) zone: number 66660007.
+    const bySchedule = await del('1001', { scheduledTime: { at: '2026-12-04T09:57:00Z', match: 'exact' } });
+    expect(bySchedule.body.deleted).toBe(1);
+    // 23:30 UTC on the 3rd is already the 4th in Shanghai.
+    await h().sandbox.isales.post('/__sandbox/reset');
+    const sameDay = await del('1001', { scheduledTime: { at: '2026-12-03T23:30:00Z', match: 'sameDay' } });
+    expect(sameDay.body.deleted).toBe(1);
+    const bodies = (await vendorCalls(h().sandbox.isales)).map((c) => c.body);
+    expect(bodies).toEqual([{ recycleTime: '2026-12-04 07:30:00', recycleType: '2' }]);
+  });
+
   it('answers 409 contact_not_deletable when a filter matches numbers the vendor will not delete', async () => {
     const answer = await del('1002', { phoneNumbers: ['77770001'] });
     expect(answer.body.results[0].outcome).toBe('not_deletable'); // running campaign
@@ -158,6 +170,45 @@ describe('contacts delete on iSales', () => {
     expect(await allVendorCalls(h().sandbox)).toEqual([]);
   });
 
+  it.each([
+    [{ phoneNumbers: ['66660003'], customField: 'batch-7' }, ['phoneNumbers', 'customField']],
+    [{ phoneNumbers: ['66660006'], sessionId: 'sess-6' }, ['phoneNumbers', 'sessionId']],
+    [
+      {
+        phoneNumbers: ['66660007', '66660008'],
+        scheduledTime: { at: '2026-12-04T09:57:00Z', match: 'exact' },
+      },
+      ['phoneNumbers', 'scheduledTime'],
+    ],
+    [{ sessionId: 'sess-6', customField: 'batch-7', archive: true }, ['sessionId', 'customField']],
+    [
+      {
+        phoneNumbers: ['66660001'],
+        sessionId: 'sess-6',
+        customField: 'batch-7',
+        scheduledTime: { at: '2026-12-04T09:57:00Z', match: 'exact' },
+      },
+      ['phoneNumbers', 'sessionId', 'customField', 'scheduledTime'],
+    ],
+  ])('rejects two or more selectors (%j) with 400 naming them, sending nothing', async (body, fields) => {
+    const answer = await del('1001', { ...body });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
+    expect(answer.body.detail).toMatch(/exactly one selector/);
+    expect(await allVendorCalls(h().sandbox)).toEqual([]);
+  });
+
+  it('rejects a request without a selector with 400 naming the four', async () => {
+    const answer = await del('1001', { archive: true });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'phoneNumbers',
+      'sessionId',
+      'customField',
+      'scheduledTime',
+    ]);
+  });
+
   it('rejects more than 200,000 numbers with 400, sending nothing', async () => {
     const phoneNumbers = Array.from({ length: 200_001 }, (_, i) => String(10_000_000 + i));
     const answer = await del('1001', { phoneNumbers });
@@ -171,6 +222,60 @@ describe('contacts delete on iSales', () => {
     expectProblem(answer, 422, 'field_not_supported');
     expect(answer.body.errors).toEqual([{ field: 'contactName', message: expect.any(String) }]);
     expect(await allVendorCalls(h().sandbox)).toEqual([]);
+  });
+});
+
+describe("contacts delete on iSales: the account's timeZone", () => {
+  // Two accounts on the same server: one configured with its zone, one left at the default (UTC).
+  const h = useHarness((vendors) => ({
+    patch: { 'cn-isales': { timeZone: 'Asia/Kolkata' } },
+    accounts: [
+      {
+        id: 'cn-isales-utc',
+        provider: 'isales',
+        baseUrl: vendors.isalesUrl,
+        caFile: SANDBOX_CA_FILE,
+        vdnId: 101,
+        // A second access key on the same tenant (one vendor account is configured once).
+        accessKey: 'sandbox-ak-2',
+        secretKey: 'sandbox-sk-2',
+        timeoutMs: 2000,
+      },
+    ],
+  }));
+
+  beforeEach(async () => {
+    const state = (await h().sandbox.isales.get('/__sandbox/state')).body;
+    state.tenants.push({ vdnId: 101, accessKey: 'sandbox-ak-2', secretKey: 'sandbox-sk-2' });
+    expect((await h().sandbox.isales.put('/__sandbox/state', { body: state })).status).toBe(200);
+    // The server keeps India time; number 66660008 is due 2026-12-01T18:30:00Z, i.e. 2026-12-02 00:00:00 there.
+    await h().sandbox.isales.put('/__sandbox/tenants/101', { body: { timeZone: 'Asia/Kolkata' } });
+    const due = await h().sandbox.isales.put('/__sandbox/campaigns/101/1001/numbers/66660008/recycle-time', {
+      body: { at: '2026-12-01T18:30:00Z' },
+    });
+    expect(due.body.recycleTime).toBe('2026-12-02 00:00:00');
+  });
+
+  const del = (account: string, scheduledTime: object) =>
+    h().admin.post(`/v1/accounts/${account}/campaigns/1001/contacts/delete`, { body: { scheduledTime } });
+
+  it('deletes by the wall clock of the configured zone: 18:30Z is sent as 2026-12-02 00:00:00 in Asia/Kolkata', async () => {
+    const answer = await del('cn-isales', { at: '2026-12-01T18:30:00Z', match: 'exact' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.deleted).toBe(1);
+    const [sent] = await vendorCalls(h().sandbox.isales);
+    expect(sent.body).toEqual({ recycleTime: '2026-12-02 00:00:00', recycleType: '3' });
+  });
+
+  it('matches the day in the zone: 23:30Z on the 1st is the 2nd in India', async () => {
+    expect((await del('cn-isales', { at: '2026-12-01T23:30:00Z', match: 'sameDay' })).body.deleted).toBe(1);
+  });
+
+  it('misses with an account whose zone does not match the server (the mistake the setting prevents)', async () => {
+    const answer = await del('cn-isales-utc', { at: '2026-12-01T18:30:00Z', match: 'exact' });
+    expect(answer.body.deleted).toBe(0);
+    const [sent] = await vendorCalls(h().sandbox.isales);
+    expect(sent.body).toEqual({ recycleTime: '2026-12-01 18:30:00', recycleType: '3' });
   });
 });
 
@@ -234,7 +339,43 @@ describe('contacts delete on Ozonetel', () => {
   });
 
   it.each([
-    ['sessionId', { phoneNumbers: ['9812345601'], sessionId: 's' }],
+    ['255 ASCII characters', 'R'.repeat(255)],
+    ['255 two-byte characters', 'é'.repeat(255)],
+    ['255 four-byte characters', '📞'.repeat(255)],
+  ])('takes a campaign name of %s in the path', async (_name, campaignName) => {
+    const state = (await h().sandbox.ozonetel.get('/__sandbox/state')).body;
+    state.campaigns.push({ userName: 'acme', name: campaignName, numbers: [{ phoneNumber: '9812345699' }] });
+    await h().sandbox.ozonetel.put('/__sandbox/state', { body: state });
+    const answer = await del({ phoneNumbers: ['9812345699'] }, campaignName);
+    expect({ status: answer.status, deleted: answer.body.deleted }).toEqual({ status: 200, deleted: 1 });
+    const [sent] = await ozonetelDeleteCalls(h().sandbox);
+    expect(sent.body.campaignName).toBe(campaignName);
+  });
+
+  it.each([
+    [
+      'a 5,000-character message, capped at 300',
+      JSON.stringify({ status: 'Error', message: 'w'.repeat(5000) }),
+    ],
+    ['an answer over 64 KiB, not read', JSON.stringify({ status: 'Success', message: 'x'.repeat(70_000) })],
+  ])('answers %s as 502 provider_error', async (_name, body) => {
+    await h().sandbox.ozonetel.post('/__sandbox/faults', { body: { kind: 'answer', status: 200, body } });
+    const answer = await del({ phoneNumbers: ['9812345601'] });
+    expectProblem(answer, 502, 'provider_error');
+    expect(answer.body.provider.name).toBe('ozonetel');
+    expect((answer.body.provider.message ?? '').length).toBeLessThanOrEqual(301);
+    expect(answer.text.length).toBeLessThan(1000);
+  });
+
+  it('refuses a campaign name of 256 characters with 400 naming campaignId, as problem+json', async () => {
+    const answer = await del({ phoneNumbers: ['9812345601'] }, 'é'.repeat(256));
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors[0].field).toBe('campaignId');
+    expect(await allVendorCalls(h().sandbox)).toEqual([]);
+  });
+
+  it.each([
+    ['sessionId', { sessionId: 's' }],
     ['customField', { customField: 'batch-7' }],
     ['scheduledTime', { scheduledTime: { at: '2026-12-04T17:57:00Z', match: 'exact' } }],
     ['archive', { phoneNumbers: ['9812345601'], archive: true }],
@@ -242,6 +383,13 @@ describe('contacts delete on Ozonetel', () => {
     const answer = await del(body);
     expectProblem(answer, 422, 'field_not_supported');
     expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await allVendorCalls(h().sandbox)).toEqual([]);
+  });
+
+  it('rejects a list of numbers with another selector with 400 before anything else, sending nothing', async () => {
+    const answer = await del({ phoneNumbers: ['9812345601'], sessionId: 's' });
+    expectProblem(answer, 400, 'validation_failed');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['phoneNumbers', 'sessionId']);
     expect(await allVendorCalls(h().sandbox)).toEqual([]);
   });
 

@@ -108,6 +108,9 @@ describe('the HTTP surface', () => {
       'field_not_supported',
     );
     expect(contacts.security).toEqual([{ 'client-key': [] }]);
+    // One selector per destructive delete, said on the body schema and the operation.
+    expect(doc.components.schemas.DeleteContactsDto.description).toMatch(/^Exactly one selector per request/);
+    expect(contacts.description).toMatch(/exactly one of these selectors per request/);
     for (const code of ERROR_CODES) expect(doc.info.description).toContain(`\`${code}\``);
     const throttled = doc.paths['/v1/accounts'].get.responses['429'];
     expect(Object.keys(throttled.headers)).toEqual(['Retry-After', 'RateLimit-Policy', 'RateLimit']);

@@ -159,6 +159,35 @@ describe.each(BOTH_STORES)('Idempotency-Key with the %s store', (_name, createSt
     ).toHaveLength(1);
   });
 
+  it('keeps a create whose outcome is unknown (0200006) under its key: the retry is replayed, not re-sent', async () => {
+    const key = randomUUID();
+    await sandbox.isales.post('/__sandbox/faults', {
+      body: {
+        kind: 'answer',
+        status: 200,
+        path: '/appoint/create',
+        body: '{"resultCode":"0200006","resultDesc":"Database operation error.","returnCode":"0200006","returnDesc":"Database operation error."}',
+      },
+    });
+    const body = {
+      campaignId: '1001',
+      phoneNumber: '66660003',
+      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+      mode: 'automatic',
+    };
+    const send = () =>
+      admin().post('/v1/accounts/cn-isales/callbacks', { body, headers: { 'idempotency-key': key } });
+    const first = await send();
+    expectProblem(first, 502, 'provider_error');
+    const retry = await send();
+    expect(retry.status).toBe(502);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(
+      (await vendorCalls(sandbox.isales)).filter((c) => c.path.endsWith('/appoint/create')),
+    ).toHaveLength(1);
+  });
+
   it('scopes keys by client and by account', async () => {
     const key = randomUUID();
     expect((await deleteNumber(key, ['9812345601'], 'in-ozonetel', 'Renewals_Q4')).status).toBe(200);

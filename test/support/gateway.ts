@@ -41,6 +41,8 @@ export function testConfig(vendors: GatewayUrls, overrides: ConfigOverrides = {}
         vdnId: 101,
         accessKey: 'sandbox-ak',
         secretKey: 'sandbox-sk',
+        // The demo seed's iSales server keeps Shanghai time.
+        timeZone: 'Asia/Shanghai',
         timeoutMs: 2000,
       },
       {

@@ -93,6 +93,74 @@ function parseAnswer(bytes: Buffer): Omit<EarlyAnswer, 'closedByServer'> | undef
   return {
     status: Number(statusLine.split(' ')[1]),
     headers,
-    body: /json/.test(headers['content-type'] ?? '') && text ? JSON.parse(text) : text,
+    body: /json/.test(headers['content-type'] ?? '') && text ? parseJsonOr(text) : text,
   };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed when the answer says JSON, else the text. */
+  body: any;
+  text: string;
+}
+
+/**
+ * Writes `bytes` (one or more requests' worth, exactly as given: invalid HTTP included) to a fresh
+ * connection and reads the first answer, by Content-Length or until the server closes. For requests
+ * an HTTP client library would refuse to send.
+ */
+export function sendRaw(baseUrl: string, bytes: Buffer | string, timeoutMs = 5000): Promise<RawAnswer> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = Buffer.alloc(0);
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(giveUp);
+      socket.destroy();
+      const answer = parseAnswer(received) ?? parseUntilClose(received);
+      if (answer) resolve({ ...answer, text: answerText(received) });
+      else
+        reject(error ?? new Error(`no answer: ${JSON.stringify(received.toString('latin1').slice(0, 200))}`));
+    };
+    const giveUp = setTimeout(() => finish(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (parseAnswer(received)) finish();
+    });
+    socket.on('end', () => finish());
+    socket.on('close', () => finish());
+    socket.on('error', (error) => finish(error));
+    socket.on('connect', () => socket.write(bytes));
+  });
+}
+
+/** An answer without Content-Length (read until close). */
+function parseUntilClose(bytes: Buffer): Omit<EarlyAnswer, 'closedByServer'> | undefined {
+  const end = bytes.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const head = bytes.subarray(0, end).toString('latin1');
+  const withLength = Buffer.concat([
+    Buffer.from(head.replace(/\r\ncontent-length:[^\r]*/i, ''), 'latin1'),
+    Buffer.from(`\r\ncontent-length: ${bytes.length - end - 4}\r\n\r\n`, 'latin1'),
+    bytes.subarray(end + 4),
+  ]);
+  return parseAnswer(withLength);
+}
+
+function answerText(bytes: Buffer): string {
+  const end = bytes.indexOf('\r\n\r\n');
+  return end < 0 ? '' : bytes.subarray(end + 4).toString('utf8');
+}
+
+/** A JSON answer parsed, or its text when it is not JSON after all (the suites assert on that). */
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -8,6 +8,7 @@ import { registerClientAuthentication } from './auth/client-authentication.hook'
 import { ClientKeys } from './auth/client-keys';
 import { setupSwagger } from './docs/swagger';
 import { registerBodyLimits } from './http/body-limits';
+import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-refusals';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { requestIdFor } from './http/request-id';
 import { registerHttpMetrics } from './metrics/http-metrics';
@@ -25,6 +26,10 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
     // Every route's limit but the bulk one's (see registerBodyLimits).
     bodyLimit: settings.bodyLimitBytes,
     return503OnClosing: true,
+    // Refusals before any route runs are problem+json too (see framework-refusals.ts).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,

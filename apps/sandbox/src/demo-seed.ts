@@ -7,7 +7,8 @@ import { IsalesNumber, SandboxSeed } from './seed';
 export function createDemoSeed(): SandboxSeed {
   return {
     isales: {
-      tenants: [{ vdnId: 101, accessKey: 'sandbox-ak', secretKey: 'sandbox-sk' }],
+      // A server in China: recycle times are Shanghai wall-clock text (accounts say timeZone Asia/Shanghai).
+      tenants: [{ vdnId: 101, accessKey: 'sandbox-ak', secretKey: 'sandbox-sk', timeZone: 'Asia/Shanghai' }],
       campaigns: [
         { vdnId: 101, id: '1001', name: 'Spring renewals', status: 3, numbers: springRenewalNumbers() },
         {

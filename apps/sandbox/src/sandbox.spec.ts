@@ -70,7 +70,9 @@ describe('sandbox entry points', () => {
       expect(sandbox.ozonetelUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const agent = new Agent({ connect: { ca: readFileSync(join(findTlsDir(), 'ca.pem'), 'utf8') } });
       const state = await send(`${sandbox.isalesUrl}/__sandbox/state`, 'GET', { dispatcher: agent });
-      expect(state.body.tenants).toEqual([{ vdnId: 101, accessKey: 'sandbox-ak', secretKey: 'sandbox-sk' }]);
+      expect(state.body.tenants).toEqual([
+        { vdnId: 101, accessKey: 'sandbox-ak', secretKey: 'sandbox-sk', timeZone: 'Asia/Shanghai' },
+      ]);
       await agent.close();
     } finally {
       await sandbox.close();

@@ -23,6 +23,7 @@ import {
   readText,
   ShapeError,
 } from './shared/shape';
+import { isKnownTimeZone } from './shared/local-time';
 
 /*
  * Seeds and replacement states are read field by field into fresh objects: the result never shares
@@ -42,11 +43,46 @@ function readIsalesNumber(value: unknown, path: string): IsalesNumber {
 
 function readIsalesTenant(value: unknown, path: string): IsalesTenant {
   const raw = readRecord(value, path);
-  return {
+  return withoutUndefined({
     vdnId: readInteger(raw.vdnId, `${path}.vdnId`, 1, 9999),
     accessKey: readText(raw.accessKey, `${path}.accessKey`),
     secretKey: readText(raw.secretKey, `${path}.secretKey`),
-  };
+    appointIdField:
+      raw.appointIdField === undefined
+        ? undefined
+        : readOneOf(raw.appointIdField, `${path}.appointIdField`, APPOINT_ID_FIELDS),
+    timeZone: raw.timeZone === undefined ? undefined : readTimeZone(raw.timeZone, `${path}.timeZone`),
+  });
+}
+
+function readTimeZone(value: unknown, path: string): string {
+  const zone = readText(value, path);
+  if (!isKnownTimeZone(zone))
+    throw new ShapeError(path, 'expected an IANA time zone name such as Asia/Kolkata');
+  return zone;
+}
+
+export const APPOINT_ID_FIELDS = ['id', 'appointId'] as const;
+
+export type TenantSwitches = Pick<IsalesTenant, 'appointIdField' | 'timeZone'>;
+
+/** The switch fields of a control body: each one given is set (null: back to the default). */
+export function readTenantSwitches(value: unknown): TenantSwitches {
+  const raw = readRecord(value, 'body');
+  const known = ['appointIdField', 'timeZone'];
+  const unknown = Object.keys(raw).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new ShapeError(`body.${unknown}`, `expected one of ${known.join(', ')}`);
+  const switches: TenantSwitches = {};
+  if ('appointIdField' in raw) {
+    switches.appointIdField =
+      raw.appointIdField === null
+        ? undefined
+        : readOneOf(raw.appointIdField, 'body.appointIdField', APPOINT_ID_FIELDS);
+  }
+  if ('timeZone' in raw) {
+    switches.timeZone = raw.timeZone === null ? undefined : readTimeZone(raw.timeZone, 'body.timeZone');
+  }
+  return switches;
 }
 
 function readIsalesCampaign(value: unknown, path: string): IsalesCampaign {

@@ -13,15 +13,25 @@ export interface IsalesNumber {
   called: string;
   sessionId?: string;
   customField?: string;
-  /** `yyyy-mm-dd hh:mm:ss`, compared as text by the recycleTime selectors. */
+  /** `yyyy-mm-dd hh:mm:ss` in the tenant's zone, compared as text by the recycleTime selectors. */
   recycleTime?: string;
   state: IsalesNumberState;
 }
+
+/** Where a created reservation's id is answered: the seed page's example, or Huawei's field table. */
+export type IsalesAppointIdField = 'id' | 'appointId';
 
 export interface IsalesTenant {
   vdnId: number;
   accessKey: string;
   secretKey: string;
+  /** `returnObject.id` (the default, as the seed page's example) or `returnObject.appointId`. */
+  appointIdField?: IsalesAppointIdField;
+  /**
+   * The server's zone (IANA name, default UTC). Numbers' `recycleTime` is local wall-clock text in it,
+   * as the server stores it; the control API converts instants into it.
+   */
+  timeZone?: string;
 }
 
 export interface IsalesCampaign {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsNotEmpty,
@@ -68,6 +69,10 @@ export class CreateCallbackDto {
     description: 'automatic only: data passed to the call; its JSON must be at most 1024 characters.',
     example: { orderId: 'A-1001' },
   })
+  // Kept exactly as parsed: class-transformer's copy would drop keys that name Object.prototype
+  // methods (toString, valueOf, hasOwnProperty). The JSON parser already refused __proto__ and
+  // constructor.prototype, and nesting is bounded by the body's depth limit.
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.callData, { toClassOnly: true })
   @IsOptional()
   @IsObject()
   @MaxJsonLength(1024)

@@ -30,7 +30,8 @@ export class CallbacksController {
   @ApiOperation({
     summary: 'Book a callback (reserved call)',
     description:
-      'The vendor is asked once: a create is never retried by the gateway, so send an Idempotency-Key and retry with it.',
+      'The vendor is asked once: a create is never retried by the gateway, so send an Idempotency-Key and retry with it. ' +
+      "A 502 provider_error whose detail says the callback may exist (iSales 0200006 on create, or a success without a usable id) leaves open whether the vendor booked it: nothing retries it, the answer is kept under its Idempotency-Key like a definite one (a retry with the key gets it again), and the campaign's callbacks should be checked before booking again with a new key.",
   })
   @ApiCreatedResponse({
     type: CallbackDto,

@@ -17,21 +17,12 @@ export interface CheckedContactDelete {
 }
 
 /**
- * Checks a contacts delete against the account's provider, in the order a caller can act on: a selector
- * at all (400), fields the provider lacks (422), numbers the provider cannot have (400, index named).
+ * Checks a contacts delete against the account's provider, in the order a caller can act on: exactly
+ * one selector (400), fields the provider lacks (422), numbers the provider cannot have (400, index
+ * named).
  */
 export function checkContactDelete(account: Account, dto: DeleteContactsDto): CheckedContactDelete {
-  if (!SELECTORS.some((field) => dto[field] !== undefined)) {
-    throw validationFailed(
-      [
-        {
-          field: 'phoneNumbers',
-          message: 'give at least one selector: phoneNumbers, sessionId, customField or scheduledTime',
-        },
-      ],
-      'A contacts delete needs at least one selector',
-    );
-  }
+  checkOneSelector(dto);
   const unsupported = usedFields(dto).filter(
     (field) => !account.descriptor.contactDeleteFields.includes(field),
   );
@@ -54,6 +45,30 @@ export function checkContactDelete(account: Account, dto: DeleteContactsDto): Ch
     phoneNumbers,
     selection: stripUndefined({ sessionId, customField, scheduledTime, contactName, archive }),
   };
+}
+
+/**
+ * A delete names its numbers by exactly one selector. Each is documented alone at the vendor; how a
+ * vendor combines two is not, and a destructive call must not guess (one number plus a customField
+ * could delete the whole batch). None, or several, is refused before anything is sent.
+ */
+function checkOneSelector(dto: DeleteContactsDto): void {
+  const given = SELECTORS.filter((field) => dto[field] !== undefined);
+  if (given.length === 1) return;
+  const list = SELECTORS.join(', ');
+  if (given.length === 0) {
+    throw validationFailed(
+      SELECTORS.map((field) => ({ field, message: `give exactly one of ${list}` })),
+      `A contacts delete needs exactly one selector (${list}); none was given`,
+    );
+  }
+  throw validationFailed(
+    given.map((field) => ({
+      field,
+      message: `only one selector per request; ${given.join(' and ')} were given together`,
+    })),
+    `A contacts delete takes exactly one selector (${list}); ${given.join(', ')} were given together: send one request per selector`,
+  );
 }
 
 /** `archive: false` is every provider's default, so only `true` counts as asking for it. */

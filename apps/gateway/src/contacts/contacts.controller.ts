@@ -44,7 +44,11 @@ export class ContactsController {
   @ApiOperation({
     summary: 'Delete numbers from a campaign',
     description:
-      'By a list of numbers, or (iSales) by sessionId, customField or scheduled time. Work that needs exactly one vendor call (one number, or one iSales filter) runs within the request and answers 200. ' +
+      'By a list of numbers, or (iSales) by sessionId, customField or scheduled time: exactly one of these selectors per request. ' +
+      'None, or two or more (a list of numbers with a customField, say), is 400 validation_failed naming each selector field given (or all four when none is), and nothing is sent: ' +
+      'how a vendor combines selectors is undocumented, and a destructive call must not guess. ' +
+      "`scheduledTime.at` is converted to the account's `timeZone` (the iSales server's zone, default UTC) before sending. " +
+      'Work that needs exactly one vendor call (one number, or one iSales filter) runs within the request and answers 200. ' +
       'A number the vendor does not have is outcome `not_found`; one it refuses to delete (being called, already called, running task) is `not_deletable`. ' +
       "A call that cannot get the vendor's rate budget within the sync wait (default 10 s) is 429 provider_rate_limited with Retry-After; nothing was sent. " +
       'A list that needs more than one vendor call becomes an operation: 202, `Location: /v1/operations/{id}`, body `Operation`; poll it, page its results, or cancel it. ' +

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,7 +19,7 @@ export const MAX_PHONE_NUMBERS = 200_000;
 export class ScheduledTimeDto {
   @ApiProperty({
     description:
-      "RFC 3339 time with an offset. The vendor compares wall-clock times, so the date and time are taken as written in the caller's offset.",
+      "RFC 3339 time with an offset. iSales reads recycle times in its server's local time, so the instant is converted to the account's `timeZone` (IANA, default UTC) before sending: with Asia/Kolkata, 2026-12-01T18:30:00Z is sent as 2026-12-02 00:00:00, and `sameDay` means that day in that zone. Fractions of a second are dropped.",
     example: '2026-12-04T17:57:00+08:00',
   })
   @IsRfc3339()
@@ -34,12 +34,22 @@ export class ScheduledTimeDto {
   match!: ScheduleMatch;
 }
 
+const ONE_SELECTOR =
+  'Selector: give exactly one of phoneNumbers, sessionId, customField or scheduledTime per request (none, or two or more, is 400 validation_failed naming them; nothing is sent).';
+
+@ApiSchema({
+  description:
+    'Exactly one selector per request: `phoneNumbers`, `sessionId`, `customField` or `scheduledTime`. ' +
+    'Each is documented alone at the vendor and how a vendor combines two is not, so a destructive call never guesses: ' +
+    'none, or more than one, is 400 `validation_failed` with an `errors` entry per selector field concerned, and nothing is sent. ' +
+    '`contactName` (Ozonetel) and `archive` (iSales) are options, not selectors.',
+})
 export class DeleteContactsDto {
   @ApiPropertyOptional({
     type: [String],
     minItems: 1,
     maxItems: MAX_PHONE_NUMBERS,
-    description: `Numbers to delete, each ${DIAL_STRING_RULE}, and also within the provider's own rule (iSales: up to 24 of digits, * and #; Ozonetel: 3..16 digits, optional leading +). Duplicates count once.`,
+    description: `${ONE_SELECTOR} Numbers to delete, each ${DIAL_STRING_RULE}, and also within the provider's own rule (iSales: up to 24 of digits, * and #; Ozonetel: 3..16 digits, optional leading +). Duplicates count once.`,
     example: ['66660001'],
   })
   @IsOptional()
@@ -51,7 +61,7 @@ export class DeleteContactsDto {
 
   @ApiPropertyOptional({
     maxLength: 32,
-    description: 'iSales only: delete the numbers carrying this session id.',
+    description: `${ONE_SELECTOR} iSales only: delete the numbers carrying this session id.`,
   })
   @IsOptional()
   @IsString()
@@ -60,7 +70,7 @@ export class DeleteContactsDto {
 
   @ApiPropertyOptional({
     maxLength: 200,
-    description: 'iSales only: delete every number carrying this custom field.',
+    description: `${ONE_SELECTOR} iSales only: delete every number carrying this custom field.`,
   })
   @IsOptional()
   @IsString()
@@ -69,7 +79,7 @@ export class DeleteContactsDto {
 
   @ApiPropertyOptional({
     type: ScheduledTimeDto,
-    description: 'iSales only: delete by scheduled (recycle) time.',
+    description: `${ONE_SELECTOR} iSales only: delete by scheduled (recycle) time, in the account's timeZone.`,
   })
   @IsOptional()
   @ValidateNested()

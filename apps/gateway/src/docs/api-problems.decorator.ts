@@ -115,7 +115,8 @@ export function ApiIdempotent(): MethodDecorator {
     description:
       'Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1..255 visible ASCII characters, as a quoted string or bare. ' +
       'Scoped by client and account. The first completed answer is replayed for 24 h with `Idempotent-Replayed: true`; ' +
-      'transient failures (429, 5xx) are not recorded, so retry them with the same key.',
+      'transient failures (429, 5xx) are not recorded, so retry them with the same key; ' +
+      'except a 502 provider_error on a create whose detail says it may exist at the provider: that one is recorded and replayed, so a retry never books twice.',
     schema: { type: 'string', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' },
   });
 }

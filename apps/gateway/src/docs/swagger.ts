@@ -15,6 +15,15 @@ One provider-neutral API for outbound campaigns on **Huawei CEC CC-iSales** and 
 - A call the account's provider cannot do is 501 \`operation_not_supported\`; nothing is sent to the vendor.
 - Every answer carries \`X-Request-Id\` (yours, if you sent a sane one: 1..128 of letters, digits and \`._:@/+=-\`).
 - Times are RFC 3339 with an offset; durations are milliseconds.
+- Refusals before any route runs are problem+json too: a request Node cannot parse (raw non-ASCII
+  bytes in the target, malformed framing) is 400 \`validation_failed\` naming \`request\`; a malformed
+  percent-escape, or a path segment over 4096 characters, is 400 \`validation_failed\` naming \`path\`;
+  a request line and headers over 16 KiB are 431 \`headers_too_large\`; a request that does not arrive
+  in time is 408 \`request_timeout\`. Such answers carry a new \`X-Request-Id\` and close the connection.
+- Path parameters may be 255 characters of any script (an Ozonetel campaign name), percent-encoded.
+- \`callData\` keys are kept as sent, \`toString\`, \`valueOf\` and \`hasOwnProperty\` included; keys named
+  \`__proto__\`, or \`constructor\` holding \`prototype\`, refuse the body (400), and \`constructor\` or
+  \`prototype\` keys are otherwise removed by the framework's pollution guard.
 - Errors are RFC 9457 \`application/problem+json\` with a catalogue \`code\`:
 
 | code | HTTP | title |

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'nestjs-pino';
 import { StoreBundle, StoredResponse } from '@app/store';
 import type { RequestWithClaim } from './idempotency.interceptor';
@@ -13,6 +13,13 @@ const REPLAYED_HEADERS = ['content-type', 'location', 'retry-after'];
 export function isTransientStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
 }
+
+/**
+ * Set by the problem filter when the failure leaves open whether the vendor did a non-idempotent
+ * request (a create): that answer is recorded like a definite one, so a retry with the same key is
+ * replayed instead of sent to the vendor again.
+ */
+export type RequestWithOutcome = FastifyRequest & { outcomeUnknown?: boolean };
 
 /**
  * Finishes a request's idempotency claim once Fastify has the final answer, whatever produced it
@@ -30,7 +37,7 @@ export function registerIdempotencyCompletion(
     (request as unknown as RequestWithClaim).idempotencyClaim = undefined;
     clearInterval(claim.renewal);
     try {
-      if (isTransientStatus(reply.statusCode)) {
+      if (isTransientStatus(reply.statusCode) && !(request as RequestWithOutcome).outcomeUnknown) {
         await store.idempotency.release(claim.scope, claim.token);
       } else {
         const response: StoredResponse = {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger, InjectPinoLogger } from 'nestjs-pino';
+import type { RequestWithOutcome } from '../idempotency/idempotency-completion';
 import { PROBLEM_CONTENT_TYPE, problemFrom } from './problem';
 import { toGatewayError } from './to-gateway-error';
 
@@ -24,6 +25,8 @@ export class ProblemFilter implements ExceptionFilter {
         'request failed',
       );
     }
+    // Seen by the idempotency completion: such an answer is kept under its key, whatever its status.
+    if (error.outcomeUnknown) (request as RequestWithOutcome).outcomeUnknown = true;
     const problem = problemFrom(error, String(request.id), request.url.split('?')[0]);
     if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
     void reply.status(problem.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(problem);

@@ -1,3 +1,4 @@
+import { IsalesTenant } from '../seed';
 import { IsalesBody } from './field-readers';
 import { IsalesStore } from './isales-store';
 import { IsalesEnvelope } from './result-codes';
@@ -6,6 +7,8 @@ import { IsalesEnvelope } from './result-codes';
 export interface IsalesRequest {
   /** The tenant's own vdnId, taken from the URL. */
   vdnId: number;
+  /** The signing tenant (its switches: which id field, which time zone). */
+  tenant: IsalesTenant;
   params: Record<string, string>;
   query: Record<string, string>;
   /** Empty object when no body was sent. */

@@ -294,15 +294,16 @@ describe('delete outbound numbers (calldata)', () => {
     expect(await remaining('1001')).not.toEqual(expect.arrayContaining(['66660003']));
   });
 
-  it('combines selectors with AND', async () => {
-    const none = await isales('POST', '/calldata/1001/delete', {
-      body: { customField: 'batch-7', called: '66660001' },
-    });
-    expect(none.body.successCount).toBe(0);
-    const one = await isales('POST', '/calldata/1001/delete', {
-      body: { customField: 'batch-7', called: '66660004' },
-    });
-    expect(one.body.successCount).toBe(1);
+  it('refuses two selectors in one request with 02000009, deleting nothing (inferred)', async () => {
+    const before = await remaining('1001');
+    for (const body of [
+      { customField: 'batch-7', called: '66660004' },
+      { sessionId: 'sess-6', called: '66660006' },
+      { customField: 'batch-7', recycleTime: '2026-12-04 17:57:00', recycleType: '1' },
+    ]) {
+      expectCode(await isales('POST', '/calldata/1001/delete', { body }), '02000009');
+    }
+    expect(await remaining('1001')).toEqual(before);
   });
 
   it('deletes by sessionId', async () => {
@@ -322,6 +323,36 @@ describe('delete outbound numbers (calldata)', () => {
     expect((await call('2027-01-01 00:00:00', '1')).body.successCount).toBe(1);
     await control('POST', '/__sandbox/reset');
     expect((await call('2026-12-04 17:57:00')).body.successCount).toBe(1);
+  });
+
+  it("keeps recycle times in the tenant's zone: the control API converts an instant into it", async () => {
+    const setAt = (at: string) =>
+      control('PUT', '/__sandbox/campaigns/101/1001/numbers/66660008/recycle-time', { at });
+    // The demo server keeps Shanghai time (+08:00).
+    expect((await setAt('2026-12-01T18:30:00Z')).body.recycleTime).toBe('2026-12-02 02:30:00');
+    await control('PUT', '/__sandbox/tenants/101', { timeZone: null });
+    expect((await setAt('2026-12-01T18:30:00Z')).body.recycleTime).toBe('2026-12-01 18:30:00');
+    const switched = await control('PUT', '/__sandbox/tenants/101', { timeZone: 'Asia/Kolkata' });
+    expect(switched.body).toMatchObject({ vdnId: 101, timeZone: 'Asia/Kolkata' });
+    expect((await setAt('2026-12-01T18:30:00Z')).body.recycleTime).toBe('2026-12-02 00:00:00');
+    // The wire time is the server's wall clock: the UTC text of the same instant matches nothing.
+    const utcText = await isales('POST', '/calldata/1001/delete', {
+      body: { recycleTime: '2026-12-01 18:30:00', recycleType: '3' },
+    });
+    expect(utcText.body.successCount).toBe(0);
+    const localText = await isales('POST', '/calldata/1001/delete', {
+      body: { recycleTime: '2026-12-02 00:00:00', recycleType: '3' },
+    });
+    expect(localText.body.successCount).toBe(1);
+  });
+
+  it('refuses an unknown zone, a time without offset, and an unknown number on the control API', async () => {
+    const badZone = await control('PUT', '/__sandbox/tenants/101', { timeZone: 'Mars/Olympus' });
+    expect(badZone).toEqual({ status: 400, body: { error: expect.stringMatching(/timeZone/) } });
+    const path = '/__sandbox/campaigns/101/1001/numbers/66660008/recycle-time';
+    expect((await control('PUT', path, { at: '2026-12-01 18:30:00' })).status).toBe(400);
+    const unknown = '/__sandbox/campaigns/101/1001/numbers/123/recycle-time';
+    expect((await control('PUT', unknown, { at: '2026-12-01T18:30:00Z' })).status).toBe(404);
   });
 
   it('answers successCount 0 when nothing matches', async () => {
@@ -397,6 +428,32 @@ describe('reservations (appoint)', () => {
         taskId: '1001',
       }),
     ]);
+  });
+
+  it("answers the id as returnObject.appointId when the tenant's switch says so", async () => {
+    const switched = await control('PUT', '/__sandbox/tenants/101', { appointIdField: 'appointId' });
+    expect(switched.body).toEqual({
+      vdnId: 101,
+      accessKey: AK,
+      appointIdField: 'appointId',
+      timeZone: 'Asia/Shanghai',
+    });
+    const answer = await isales('POST', '/appoint/create', { body: manual() });
+    expectCode(answer, '0200000');
+    expect(Object.keys(answer.body.returnObject)).toEqual(['appointId']);
+    expect(answer.body.returnObject.appointId).toMatch(/^[1-9]\d{29}$/);
+    // null restores the default; reset does too.
+    await control('PUT', '/__sandbox/tenants/101', { appointIdField: null });
+    const plain = await isales('POST', '/appoint/create', { body: { ...manual(), calledNo: '66660002' } });
+    expect(Object.keys(plain.body.returnObject)).toEqual(['id']);
+  });
+
+  it('refuses an unknown tenant, switch or switch value on the control API', async () => {
+    expect((await control('PUT', '/__sandbox/tenants/999', { appointIdField: 'id' })).status).toBe(404);
+    const badValue = await control('PUT', '/__sandbox/tenants/101', { appointIdField: 'taskId' });
+    expect(badValue).toEqual({ status: 400, body: { error: expect.stringMatching(/appointIdField/) } });
+    const badName = await control('PUT', '/__sandbox/tenants/101', { idField: 'id' });
+    expect(badName).toEqual({ status: 400, body: { error: expect.stringMatching(/idField/) } });
   });
 
   it('accepts numeric callType, workNo instead of userAccount, and callData for automatic calls', async () => {

@@ -117,7 +117,10 @@ export class IsalesSimulator {
       const body = readIsalesBody(call);
       return jsonAnswer(
         200,
-        operation({ vdnId, params: call.params, query: call.query, body, now }, this.store),
+        operation(
+          { vdnId, tenant: verdict.tenant, params: call.params, query: call.query, body, now },
+          this.store,
+        ),
       );
     } catch (error) {
       if (error instanceof IsalesRejection) return jsonAnswer(200, failureEnvelope(error.code, error.detail));

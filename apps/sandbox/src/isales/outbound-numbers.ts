@@ -14,7 +14,7 @@ import { IsalesCode, IsalesEnvelope, IsalesRejection, successEnvelope } from './
 /** 1: on or before that day; 2: that day; 3: that exact time. */
 type RecycleType = '1' | '2' | '3';
 
-/** Which numbers a delete request names; every given part must match (AND). */
+/** Which numbers a delete request names: exactly one part is given (see readNumberSelector). */
 export interface NumberSelector {
   sessionId?: string;
   called?: string;
@@ -78,10 +78,20 @@ export function readNumberSelector(body: IsalesBody): NumberSelector {
 
   readArchiveHistory(body);
 
-  if (Object.keys(selector).length === 0) {
+  const given = Object.keys(selector);
+  if (given.length === 0) {
     throw new IsalesRejection(
       IsalesCode.parameterError,
       'One of sessionId, called, customField or recycleTime is required.',
+    );
+  }
+  // The page documents each selector alone and says nothing of combining them. Refusing a combination
+  // (inferred) makes a client that sends two fail loudly here instead of relying on a guess (AND? OR?)
+  // that a real server may not share.
+  if (given.length > 1) {
+    throw new IsalesRejection(
+      IsalesCode.badCombination,
+      'Only one of sessionId, called, customField or recycleTime may be given.',
     );
   }
   return selector;

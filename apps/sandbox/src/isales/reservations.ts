@@ -67,7 +67,10 @@ export function createReservation(request: IsalesRequest, store: IsalesStore): I
   if (remark !== undefined) reservation.remark = remark;
   if (callData !== undefined) reservation.callData = callData;
   store.addReservation(reservation);
-  return successEnvelope('success', { returnObject: { id: reservation.id } });
+  // The seed page's example answers `id`; Huawei's field table names it `appointId`. A tenant switch
+  // picks one, so a client that reads only one of them fails against the other.
+  const idField = request.tenant.appointIdField ?? 'id';
+  return successEnvelope('success', { returnObject: { [idField]: reservation.id } });
 }
 
 /** POST /appoint/delete `{appointId}`: refused while its call is in progress. */

@@ -27,7 +27,24 @@ export interface GatewayErrorOptions {
   notProcessed?: boolean;
   /** True when a later attempt may succeed (outages, timeouts, rate limits). */
   transient?: boolean;
+  /**
+   * True when a request the vendor does not take idempotently (a create) failed in a way that leaves
+   * open whether the vendor carried it out. Nothing may send it again on its own, and the answer is
+   * kept under its Idempotency-Key like a definite one, so a retry with the key cannot do it twice.
+   */
+  outcomeUnknown?: boolean;
   cause?: unknown;
+}
+
+/** Longest vendor message kept in an error, a problem answer or a stored outcome. */
+export const MAX_VENDOR_MESSAGE_LENGTH = 300;
+
+/** A vendor's words bounded to MAX_VENDOR_MESSAGE_LENGTH characters (an ellipsis marks the cut). */
+export function boundVendorMessage(message: string): string {
+  if (message.length <= MAX_VENDOR_MESSAGE_LENGTH) return message;
+  // Cut on a code point, never between the halves of a surrogate pair.
+  const cut = [...message.slice(0, MAX_VENDOR_MESSAGE_LENGTH + 1)].slice(0, -1).join('');
+  return `${cut.slice(0, MAX_VENDOR_MESSAGE_LENGTH)}…`;
 }
 
 /** The one error type that crosses layers; the HTTP filter renders it as problem+json. */
@@ -40,6 +57,7 @@ export class GatewayError extends Error {
   readonly retryAfterMs?: number;
   readonly notProcessed: boolean;
   readonly transient: boolean;
+  readonly outcomeUnknown: boolean;
 
   constructor(code: ErrorCode, detail: string, options: GatewayErrorOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -47,11 +65,17 @@ export class GatewayError extends Error {
     this.code = code;
     this.detail = detail;
     this.errors = options.errors;
-    this.provider = options.provider;
+    // Whatever a vendor said is bounded here, once, for every error body and stored outcome.
+    this.provider =
+      options.provider?.message === undefined
+        ? options.provider
+        : { ...options.provider, message: boundVendorMessage(options.provider.message) };
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryAfterMs = options.retryAfterMs;
     this.notProcessed = options.notProcessed ?? false;
-    this.transient = options.transient ?? TRANSIENT_CODES.has(code);
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
+    // An outcome nobody knows is never worth another blind attempt.
+    this.transient = !this.outcomeUnknown && (options.transient ?? TRANSIENT_CODES.has(code));
   }
 
   get status(): number {

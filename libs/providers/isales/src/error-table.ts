@@ -37,6 +37,8 @@ export interface IsalesErrorRow {
   code: ErrorCode;
   /** True when the same call may succeed later; becomes GatewayError.transient. */
   retryable: boolean;
+  /** True when the vendor may have done the (non-idempotent) work anyway; becomes GatewayError.outcomeUnknown. */
+  outcomeUnknown?: boolean;
   /** Neutral sentence for the caller; `{campaignId}` etc. are filled from the subject. */
   detail: string;
 }
@@ -51,7 +53,24 @@ const CAMPAIGN_OPS: readonly IsalesOperation[] = ALL.filter((op) => op !== 'canc
  */
 export const ISALES_ERROR_TABLE: readonly IsalesErrorRow[] = [
   row('0200001', ALL, 'provider_rejected', 'The provider refused a parameter of the request'),
-  row('0200006', ALL, 'provider_error', "The provider's database failed; a later attempt may succeed", true),
+  row(
+    '0200006',
+    ALL.filter((op) => op !== 'createCallback'),
+    'provider_error',
+    "The provider's database failed; a later attempt may succeed",
+    true,
+  ),
+  // A create is not idempotent at the vendor: whether the booking was written is unknown, so nothing
+  // may send it again on its own.
+  {
+    ...row(
+      '0200006',
+      ['createCallback'],
+      'provider_error',
+      "The provider's database failed while booking the callback; it may exist at the provider: list the campaign's callbacks before booking again",
+    ),
+    outcomeUnknown: true,
+  },
   row('0200007', CAMPAIGN_OPS, 'campaign_not_found', 'Campaign {campaignId} does not exist'),
   row(
     '0200009',

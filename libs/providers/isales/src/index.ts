@@ -7,4 +7,5 @@ export * from './mapping';
 export * from './response-parser';
 export * from './routes';
 export * from './signer';
+export * from './time-zone';
 export * from './vendor-error';

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { BaseAccountConfig } from '@app/config/account-config';
+import { IsIanaTimeZone } from './time-zone';
 
 export type IsalesAgentIdField = 'userAccount' | 'workNo';
 
@@ -32,4 +33,12 @@ export class IsalesAccountConfig extends BaseAccountConfig {
   @IsOptional()
   @IsIn(['userAccount', 'workNo'])
   agentIdField?: IsalesAgentIdField;
+
+  /**
+   * The iSales server's time zone (IANA name), default UTC: `recycleTime` carries no zone and the
+   * server reads it in its local time, so a scheduled-time filter is converted to this zone.
+   */
+  @IsOptional()
+  @IsIanaTimeZone()
+  timeZone?: string;
 }

@@ -225,12 +225,7 @@ describe('IsalesAdapter against a fake vendor', () => {
   describe('contacts', () => {
     it('deletes one number: successCount 1 is deleted, 0 is not_found', async () => {
       vendor.reply({ body: { ...OK, successCount: 1 } }, { body: { ...OK, successCount: 0 } });
-      const selection = {
-        phoneNumber: '66660001',
-        sessionId: 's-1',
-        scheduledTime: { at: '2026-12-04T17:57:00+08:00', match: 'sameDay' as const },
-        archive: true,
-      };
+      const selection = { phoneNumber: '66660001', archive: true };
       await expect(adapter.deleteContact('1001', selection, ctx())).resolves.toEqual({
         phoneNumber: '66660001',
         outcome: 'deleted',
@@ -240,14 +235,27 @@ describe('IsalesAdapter against a fake vendor', () => {
         outcome: 'not_found',
       });
       expect(vendor.seen[0].url).toBe(`${BASE}/calldata/1001/delete`);
-      expect(JSON.parse(vendor.seen[0].body)).toEqual({
-        sessionId: 's-1',
-        called: '66660001',
-        recycleTime: '2026-12-04 17:57:00',
-        recycleType: '2',
-        archiveHistory: 1,
-      });
+      expect(JSON.parse(vendor.seen[0].body)).toEqual({ called: '66660001', archiveHistory: 1 });
       expect(vendor.seen[1].body).toBe('{"called":"777"}');
+      vendor.seen.forEach((s) => verifySignature(s, AK, SK));
+    });
+
+    it("sends a scheduled-time filter as the wall clock of the account's timeZone (default UTC)", async () => {
+      const kolkata = build({ timeZone: 'Asia/Kolkata' });
+      const scheduledTime = { at: '2026-12-01T18:30:00Z', match: 'sameDay' as const };
+      try {
+        vendor.reply({ body: { ...OK, successCount: 2 } }, { body: { ...OK, successCount: 0 } });
+        await expect(kolkata.deleteContactsByFilter('1001', { scheduledTime }, ctx())).resolves.toEqual({
+          deleted: 2,
+        });
+        await adapter.deleteContactsByFilter('1001', { scheduledTime }, ctx());
+      } finally {
+        await kolkata.close();
+      }
+      expect(vendor.seen.map((s) => JSON.parse(s.body))).toEqual([
+        { recycleTime: '2026-12-02 00:00:00', recycleType: '2' },
+        { recycleTime: '2026-12-01 18:30:00', recycleType: '2' },
+      ]);
       vendor.seen.forEach((s) => verifySignature(s, AK, SK));
     });
 
@@ -285,6 +293,19 @@ describe('IsalesAdapter against a fake vendor', () => {
       const error = await caught(adapter.deleteContactsByFilter('1001', { sessionId: 's' }, ctx()));
       expect(error.code).toBe('contact_not_deletable');
       expect(error.status).toBe(409);
+    });
+
+    it('never sends called together with another selector', async () => {
+      const error = await caught(
+        adapter.deleteContact('1001', { phoneNumber: '66660001', customField: 'batch-7' }, ctx()),
+      );
+      expect(error.code).toBe('validation_failed');
+      expect(error.errors?.map((e) => e.field)).toEqual(['phoneNumber', 'customField']);
+      const filters = await caught(
+        adapter.deleteContactsByFilter('1001', { sessionId: 's', customField: 'batch-7' }, ctx()),
+      );
+      expect(filters.code).toBe('validation_failed');
+      expect(vendor.seen).toHaveLength(0);
     });
 
     it('never sends a filter delete without a filter', async () => {
@@ -334,6 +355,31 @@ describe('IsalesAdapter against a fake vendor', () => {
         remark: 'Remarks 备注',
       });
       verifySignature(vendor.seen[0], AK, SK);
+    });
+
+    it("reads the id from returnObject.appointId, as Huawei's field table names it", async () => {
+      vendor.reply({ body: { ...OK, returnObject: { appointId: '174712034211433247704877116507' } } });
+      expect((await adapter.createCallback(request, ctx())).id).toBe('174712034211433247704877116507');
+      expect(vendor.seen).toHaveLength(1);
+    });
+
+    it('answers a create refused with 0200006 as a provider_error nobody retries: one vendor call', async () => {
+      const { gate, contexts } = countingGate();
+      const gated = build({}, gate);
+      try {
+        vendor.reply({ body: { resultCode: '0200006', resultDesc: 'Database operation error.' } });
+        const error = await caught(gated.createCallback(request, ctx()));
+        expect(error.code).toBe('provider_error');
+        expect(error.transient).toBe(false);
+        expect(error.detail).toMatch(/may exist/);
+        // The same code on an idempotent operation stays retryable.
+        vendor.reply({ body: { resultCode: '0200006', resultDesc: 'Database operation error.' } });
+        expect((await caught(gated.pauseCampaign('1001', ctx()))).transient).toBe(true);
+      } finally {
+        await gated.close();
+      }
+      expect(contexts).toHaveLength(2);
+      expect(vendor.seen.map((s) => s.url)).toEqual([`${BASE}/appoint/create`, `${BASE}/1001/pause`]);
     });
 
     it('uses workNo where the account says so, and sends callData for automatic calls', async () => {

@@ -22,10 +22,17 @@ import {
   toDeleteCampaignBody,
   toDeleteNumbersBody,
 } from './mapping';
-import { IsalesAnswer, parseIsalesAnswer, readAppointmentId, readSuccessCount } from './response-parser';
+import {
+  IsalesAnswer,
+  MAX_ISALES_ANSWER_BYTES,
+  parseIsalesAnswer,
+  readAppointmentId,
+  readSuccessCount,
+} from './response-parser';
 import { signAuthV2 } from './signer';
 import { isalesVendorError, makeRedactor, Redact, toContactError } from './vendor-error';
 import { IsalesRoutes } from './routes';
+import { DEFAULT_ISALES_TIME_ZONE, WallClock, wallClockIn } from './time-zone';
 
 export const ISALES_DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -57,6 +64,7 @@ export class IsalesAdapter implements ProviderAdapter {
   private readonly now: () => Date;
   private readonly redact: Redact;
   private readonly agentIdField: IsalesAgentIdField;
+  private readonly recycleClock: WallClock;
   private readonly accessKey: string;
   private readonly secretKey: string;
 
@@ -68,6 +76,7 @@ export class IsalesAdapter implements ProviderAdapter {
     this.now = deps.now ?? (() => new Date());
     this.routes = new IsalesRoutes(config.vdnId);
     this.agentIdField = config.agentIdField ?? 'userAccount';
+    this.recycleClock = wallClockIn(config.timeZone ?? DEFAULT_ISALES_TIME_ZONE);
     this.redact = makeRedactor([config.accessKey, config.secretKey]);
     this.http =
       deps.httpClient ??
@@ -76,6 +85,7 @@ export class IsalesAdapter implements ProviderAdapter {
         baseUrl: config.baseUrl,
         caFile: config.caFile,
         timeoutMs: config.timeoutMs ?? ISALES_DEFAULT_TIMEOUT_MS,
+        maxResponseBytes: MAX_ISALES_ANSWER_BYTES,
         onExchange: deps.onExchange,
       });
   }
@@ -114,7 +124,7 @@ export class IsalesAdapter implements ProviderAdapter {
     const answer = await this.call(ctx, {
       method: 'POST',
       path: this.routes.deleteNumbers(checkedCampaignId(campaignId)),
-      body: toDeleteNumbersBody(selection),
+      body: toDeleteNumbersBody(selection, this.recycleClock),
     });
     const phoneNumber = selection.phoneNumber;
     // The vendor's refusal is about this number alone, so it is an outcome rather than a failure.
@@ -135,7 +145,7 @@ export class IsalesAdapter implements ProviderAdapter {
     const answer = await this.call(ctx, {
       method: 'POST',
       path: this.routes.deleteNumbers(checkedCampaignId(campaignId)),
-      body: toDeleteNumbersBody(selection),
+      body: toDeleteNumbersBody(selection, this.recycleClock),
     });
     this.expectOk(answer, 'deleteContactsByFilter', { campaignId });
     return { deleted: readSuccessCount(answer) };

@@ -17,6 +17,7 @@ import {
   IsalesRecycleType,
 } from './isales-dto';
 import { IsalesAgentIdField } from './isales-account-config';
+import { WallClock } from './time-zone';
 
 /*
  * Neutral request -> iSales body. The gateway validates requests before they get here; the checks
@@ -27,12 +28,19 @@ import { IsalesAgentIdField } from './isales-account-config';
 const RECYCLE_TYPE: Record<ScheduleMatch, IsalesRecycleType> = { onOrBefore: '1', sameDay: '2', exact: '3' };
 const CALL_TYPE: Record<CallbackMode, IsalesCallType> = { manual: '1', automatic: '2' };
 
+/** The selection's selectors, with the request field each comes from (called, sessionId, ...). */
+const SELECTOR_FIELDS: readonly [keyof ContactSelection, string][] = [
+  ['phoneNumber', 'phoneNumber'],
+  ['sessionId', 'sessionId'],
+  ['customField', 'customField'],
+  ['scheduledTime', 'scheduledTime'],
+];
+
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 export interface ParsedTime {
-  /** `yyyy-mm-dd hh:mm:ss` in the offset the text was written in. */
-  wallClock: string;
+  /** The instant; the vendor's wall clock is derived from it in the account's zone, never from the text. */
   epochMs: number;
 }
 
@@ -49,11 +57,7 @@ export function parseRfc3339(text: string): ParsedTime | undefined {
   date.setUTCFullYear(year, month - 1, day);
   if (date.getUTCMonth() !== month - 1) return undefined; // e.g. 31 April rolled over
   date.setUTCHours(hour, minute, second, fraction ? Number(fraction.slice(0, 3).padEnd(3, '0')) : 0);
-  return {
-    // Seconds are the vendor's finest unit; the fraction is dropped, not rounded.
-    wallClock: `${y}-${mo}-${d} ${h}:${mi}:${s}`,
-    epochMs: date.getTime() - offsetMinutes * 60_000,
-  };
+  return { epochMs: date.getTime() - offsetMinutes * 60_000 };
 }
 
 /** The id as a path segment, or validation_failed: it is spliced into the URL. */
@@ -84,8 +88,14 @@ export function toDeleteCampaignBody(archive: boolean): IsalesDeleteCampaignBody
   return { archiveHistory: archive ? 1 : 0 };
 }
 
-/** One delete-numbers call: at most one number plus any filters and the archive option. */
-export function toDeleteNumbersBody(selection: ContactSelection): IsalesDeleteNumbersBody {
+/**
+ * One delete-numbers call: exactly one selector (one number or one filter) and the archive option.
+ * `recycleClock` renders the scheduled time in the iSales server's zone (the account's `timeZone`).
+ */
+export function toDeleteNumbersBody(
+  selection: ContactSelection,
+  recycleClock: WallClock,
+): IsalesDeleteNumbersBody {
   if (selection.contactName !== undefined) {
     throw new GatewayError('field_not_supported', 'iSales numbers cannot be selected by contactName', {
       errors: [{ field: 'contactName', message: 'is not supported by this provider' }],
@@ -112,23 +122,31 @@ export function toDeleteNumbersBody(selection: ContactSelection): IsalesDeleteNu
       errors.push({ field: 'scheduledTime.at', message: 'must be an RFC 3339 time with an offset' });
     if (!recycleType)
       errors.push({ field: 'scheduledTime.match', message: 'must be onOrBefore, sameDay or exact' });
-    if (parsed && recycleType) {
-      body.recycleTime = parsed.wallClock;
+    // The server reads recycleTime in its own zone: the caller's instant becomes that zone's wall clock.
+    const recycleTime = parsed && recycleClock(parsed.epochMs);
+    if (parsed && !recycleTime)
+      errors.push({
+        field: 'scheduledTime.at',
+        message: "is outside years 0001..9999 in the account's time zone",
+      });
+    if (recycleTime && recycleType) {
+      body.recycleTime = recycleTime;
       body.recycleType = recycleType;
     }
   }
-  // An empty filter might mean "every number" to the vendor: never send one.
-  const selectors = [
-    selection.phoneNumber,
-    selection.sessionId,
-    selection.customField,
-    selection.scheduledTime,
-  ];
-  if (selectors.every((s) => s === undefined)) {
+  // Exactly one selector. An empty filter might mean "every number" to the vendor; two are documented
+  // nowhere together (AND? OR? the first?), and guessing wrong could turn a one-number delete into a
+  // batch delete: never send either.
+  const given = SELECTOR_FIELDS.filter(([field]) => selection[field] !== undefined).map(([, name]) => name);
+  if (given.length === 0) {
     errors.push({
       field: 'phoneNumbers',
       message: 'a phone number, sessionId, customField or scheduledTime is required',
     });
+  } else if (given.length > 1) {
+    for (const name of given) {
+      errors.push({ field: name, message: `only one selector per call; ${given.join(' and ')} were given` });
+    }
   }
   if (errors.length > 0) throw validationFailed(errors);
   if (selection.archive !== undefined) body.archiveHistory = selection.archive ? 1 : 0;

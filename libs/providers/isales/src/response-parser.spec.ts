@@ -92,6 +92,14 @@ describe('parseIsalesAnswer', () => {
 describe('expected success fields', () => {
   const success = (body: Record<string, unknown>): IsalesAnswer => ({ ok: true, code: '0200000', body });
 
+  it('does not parse an answer over 64 KiB: provider_error', () => {
+    const big = JSON.stringify({ resultCode: '0200000', resultDesc: 'x'.repeat(64 * 1024) });
+    const error = thrown(() => parseIsalesAnswer(res(200, big), redact));
+    expect(error.code).toBe('provider_error');
+    expect(error.detail).toContain(`${Buffer.byteLength(big)} bytes`);
+    expect(error.provider).toEqual({ name: 'isales', code: 'HTTP 200' });
+  });
+
   it('requires a non-negative integer successCount', () => {
     expect(readSuccessCount(success({ successCount: 0 }))).toBe(0);
     for (const body of [
@@ -107,17 +115,23 @@ describe('expected success fields', () => {
     }
   });
 
-  it('requires returnObject.id, keeping a 30-digit id as text', () => {
-    expect(readAppointmentId(success({ returnObject: { id: '174712034211433247704877116507' } }))).toBe(
-      '174712034211433247704877116507',
-    );
+  it('reads returnObject.id or returnObject.appointId, keeping a 30-digit id as text', () => {
+    const id = '174712034211433247704877116507';
+    expect(readAppointmentId(success({ returnObject: { id } }))).toBe(id);
+    expect(readAppointmentId(success({ returnObject: { appointId: id } }))).toBe(id);
+    expect(readAppointmentId(success({ returnObject: { appointId: id, id } }))).toBe(id);
+    expect(readAppointmentId(success({ returnObject: { appointId: id, id: '' } }))).toBe(id);
     expect(readAppointmentId(success({ returnObject: { id: 42 } }))).toBe('42');
+    expect(readAppointmentId(success({ returnObject: { appointId: 42 } }))).toBe('42');
     for (const body of [
       {},
       { returnObject: null },
       { returnObject: 'x' },
+      { returnObject: [id] },
       { returnObject: { id: '' } },
+      { returnObject: { appointId: '  ' } },
       { returnObject: { id: 1.7471203421143325e29 } },
+      { returnObject: { appointId: id, id: '174712034211433247704877116508' } },
     ]) {
       const error = thrown(() => readAppointmentId(success(body)));
       expect(error.code).toBe('provider_error');

@@ -4,6 +4,9 @@ import { ISALES_PROVIDER_NAME } from './descriptor';
 import { ISALES_SUCCESS_CODE, IsalesEnvelope } from './isales-dto';
 import { Redact, vendorMessage } from './vendor-error';
 
+/** Larger answers are not parsed: every documented envelope is a few hundred bytes. */
+export const MAX_ISALES_ANSWER_BYTES = 64 * 1024;
+
 /** A readable iSales answer: success, or a business failure with its (string) result code. */
 export interface IsalesAnswer {
   ok: boolean;
@@ -54,6 +57,16 @@ function describeBody(text: string): string {
  * a well-formed answer comes back for the caller to judge by its result code.
  */
 export function parseIsalesAnswer(res: VendorResponse, redact: Redact): IsalesAnswer {
+  const bytes = Buffer.byteLength(res.text, 'utf8');
+  if (bytes > MAX_ISALES_ANSWER_BYTES) {
+    throw new GatewayError(
+      'provider_error',
+      `The provider answered HTTP ${res.status} with ${bytes} bytes, more than the ${MAX_ISALES_ANSWER_BYTES} the gateway reads`,
+      {
+        provider: { name: ISALES_PROVIDER_NAME, code: `HTTP ${res.status}` },
+      },
+    );
+  }
   const body = parseObject(res.text);
   const code = resultCode(body);
   const message = vendorMessage(body?.resultDesc ?? body?.returnDesc, redact);
@@ -98,8 +111,9 @@ export function parseIsalesAnswer(res: VendorResponse, redact: Redact): IsalesAn
   return { ok, code, ...(message ? { message } : {}), body };
 }
 
-function missingField(answer: IsalesAnswer, detail: string): GatewayError {
+function missingField(answer: IsalesAnswer, detail: string, outcomeUnknown = false): GatewayError {
   return new GatewayError('provider_error', detail, {
+    outcomeUnknown,
     provider: {
       name: ISALES_PROVIDER_NAME,
       code: answer.code,
@@ -115,18 +129,33 @@ export function readSuccessCount(answer: IsalesAnswer): number {
   throw missingField(answer, 'The provider reported success without a count of deleted numbers');
 }
 
-/** `returnObject.id` of a created reserved call. */
+/**
+ * The id of a created reserved call. The seed page's example answers `returnObject.id`; Huawei's field
+ * table for the same interface names it `returnObject.appointId`. Either is read; both present with
+ * different values is no usable id, since cancelling by the wrong one would cancel another booking.
+ */
 export function readAppointmentId(answer: IsalesAnswer): string {
   const returnObject = answer.body.returnObject;
-  const id =
-    returnObject !== null && typeof returnObject === 'object'
-      ? (returnObject as { id?: unknown }).id
-      : undefined;
-  if (typeof id === 'string' && id.trim().length > 0) return id.trim();
-  // The documented id is a 30-digit string; a JSON number that long would have lost digits.
-  if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) return String(id);
+  const fields =
+    returnObject !== null && typeof returnObject === 'object' && !Array.isArray(returnObject)
+      ? (returnObject as { appointId?: unknown; id?: unknown })
+      : {};
+  const ids = [...new Set([appointmentIdText(fields.appointId), appointmentIdText(fields.id)])].filter(
+    (id): id is string => id !== undefined,
+  );
+  if (ids.length === 1) return ids[0];
   throw missingField(
     answer,
-    'The provider accepted the callback but returned no usable id; the callback may exist at the provider',
+    ids.length === 0
+      ? 'The provider accepted the callback but returned no usable id; the callback may exist at the provider'
+      : 'The provider accepted the callback but returned two different ids; the callback may exist at the provider',
+    true,
   );
+}
+
+function appointmentIdText(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim().length > 0) return value.trim();
+  // The documented id is a 30-digit string; a JSON number that long would have lost digits.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
+  return undefined;
 }

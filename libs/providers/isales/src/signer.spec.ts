@@ -145,4 +145,57 @@ describe('auth-v2 signer', () => {
         'd92ab456522f2c0c6fb0851ecf8df5a2d0b4618b69b07ddf7feb72cee4901a5d',
     );
   });
+
+  /*
+   * Vectors produced by Huawei's own public demo client (SignInfo / SignerUtils / PathUtils in the
+   * CloudIPCC demo): fixed values, not derived here, so they guard the reading of the description.
+   */
+  describe("Huawei demo client's vectors", () => {
+    const demo = {
+      accessKey: 'globalaktest',
+      secretKey: '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p',
+      timestamp: new Date('2018-11-12T04:12:12Z'),
+    };
+    const host = '10.22.26.181:28080';
+    const jsonHeaders = { host, 'content-type': 'application/json;charset=UTF-8' };
+
+    it("signs a POST whose body holds Chinese text, a space and !*'()", () => {
+      expect(
+        signAuthV2({
+          ...demo,
+          method: 'POST',
+          path: '/rest/isales/v1/openapi/campaigns/1/queryCampaignInfo',
+          headers: jsonHeaders,
+          body: `{"name":"外呼 test!*'()","offset":0,"limit":10}`,
+        }),
+      ).toBe(
+        'auth-v2/globalaktest/2018-11-12T04:12:12Z/content-type;host/' +
+          '8245d77bc329f7d5b7a8a95f5c6889d8d7db680232b28eb8f02c2ca456367711',
+      );
+    });
+
+    it('signs a GET whose query has a space, Chinese text with ~, and an empty value', () => {
+      expect(
+        signAuthV2({
+          ...demo,
+          method: 'GET',
+          path: '/rest/isales/v1/openapi/campaigns/1',
+          query: { b: 'x y', a: '中文~', c: '' },
+          headers: { host },
+        }),
+      ).toBe(
+        'auth-v2/globalaktest/2018-11-12T04:12:12Z/host/' +
+          'd12fdd254237707f2e1ad479734bdf37ac0b27fb1037b821aa6edb4434d44d33',
+      );
+    });
+
+    it('signs a POST with an empty body: no body line', () => {
+      expect(
+        signAuthV2({ ...demo, method: 'POST', path: '/rest/cmsapp/v1/ping', headers: jsonHeaders, body: '' }),
+      ).toBe(
+        'auth-v2/globalaktest/2018-11-12T04:12:12Z/content-type;host/' +
+          '1d03e110126251390d1f4359b8ddca2485c5aae56dd8c09bdacdff972056afc5',
+      );
+    });
+  });
 });

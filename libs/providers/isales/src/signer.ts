@@ -2,8 +2,9 @@ import { createHmac } from 'node:crypto';
 
 /**
  * Huawei's "C2" AK/SK request signing (`auth-v2`), reconstructed from the public Java demo
- * (`SignInfo`/`SignerUtils`). There is no official test vector: the tests derive theirs from the
- * written description, and the vendor (or sandbox) answers HTTP 401 when anything differs.
+ * (`SignInfo`/`SignerUtils`). The spec checks hand derivations from the written description and three
+ * fixed vectors produced by Huawei's demo client; the vendor (or sandbox) answers HTTP 401 when
+ * anything differs.
  */
 export interface AuthV2Input {
   accessKey: string;

@@ -46,6 +46,7 @@ export function isalesVendorError(
   return new GatewayError(found.code, renderDetail(found.detail, subject), {
     provider: { name: ISALES_PROVIDER_NAME, code: vendorCode, ...(message ? { message } : {}) },
     transient: found.retryable,
+    outcomeUnknown: found.outcomeUnknown ?? false,
   });
 }
 

@@ -1,4 +1,5 @@
-import { excerptOf, parseOzonetelAnswer } from './answer-parser';
+import { excerptOf, MAX_OZONETEL_ANSWER_BYTES, parseOzonetelAnswer } from './answer-parser';
+import { normalizeOzonetelMessage } from './error-table';
 
 function readable(text: string) {
   const parsed = parseOzonetelAnswer(text);
@@ -102,5 +103,49 @@ describe('parseOzonetelAnswer', () => {
     expect(parsed.excerpt.length).toBeLessThanOrEqual(201);
     expect(parsed.excerpt.startsWith('<html> <body>xxx')).toBe(true);
     expect(excerptOf('a\u0000b\r\n c')).toBe('a b c');
+  });
+});
+
+describe('hostile answers', () => {
+  /** Milliseconds one call takes; a quadratic reading of these inputs takes seconds. */
+  function timed(run: () => unknown): number {
+    const started = performance.now();
+    run();
+    return performance.now() - started;
+  }
+
+  it('reads a long run of quotes that does not end the answer in linear time', () => {
+    const hostile = `"x${'"'.repeat(80_000)}y`;
+    let parsed: ReturnType<typeof parseOzonetelAnswer> | undefined;
+    expect(timed(() => (parsed = parseOzonetelAnswer(hostile)))).toBeLessThan(250);
+    expect(parsed).toMatchObject({ readable: false });
+    // Twice the input, about twice the time: not four times.
+    expect(timed(() => parseOzonetelAnswer(`"x${'"'.repeat(160_000)}y`))).toBeLessThan(500);
+  });
+
+  it('still unwraps the documented doubled-quote form', () => {
+    expect(readable('"{""status"": ""Error"", ""message"": ""Passed campaign are invalid""}"')).toMatchObject(
+      {
+        verdict: 'failure',
+        message: 'Passed campaign are invalid',
+      },
+    );
+  });
+
+  it('normalizes a message with a long run of periods not at its end in linear time', () => {
+    const hostile = `x${'.'.repeat(80_000)}y`;
+    expect(timed(() => normalizeOzonetelMessage(hostile))).toBeLessThan(250);
+    expect(normalizeOzonetelMessage('Invalid action...  ')).toBe('invalid action');
+  });
+
+  it('does not parse an answer over 64 KiB, even valid JSON', () => {
+    const big = JSON.stringify({ status: 'Success', message: 'é'.repeat(MAX_OZONETEL_ANSWER_BYTES / 2) });
+    expect(parseOzonetelAnswer(big)).toEqual({
+      readable: false,
+      excerpt: `(an answer of ${Buffer.byteLength(big)} bytes, not read)`,
+      reason: 'the answer is too large',
+    });
+    const fits = JSON.stringify({ status: 'Success', message: 'x'.repeat(MAX_OZONETEL_ANSWER_BYTES - 100) });
+    expect(parseOzonetelAnswer(fits).readable).toBe(true);
   });
 });

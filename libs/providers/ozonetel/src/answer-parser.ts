@@ -24,10 +24,21 @@ const SUCCESS_STATUSES = new Set(['success', 'true']);
 const FAILURE_STATUSES = new Set(['false', 'error', 'fail', 'failure', 'failed']);
 const MESSAGE_KEYS = ['message', 'details', 'detail'];
 const EXCERPT_LENGTH = 200;
+const QUOTE = 0x22;
+/** Larger answers are not parsed: no documented answer comes near, and parsing costs time and memory. */
+export const MAX_OZONETEL_ANSWER_BYTES = 64 * 1024;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
 
 export function parseOzonetelAnswer(text: string): ParsedAnswer {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_OZONETEL_ANSWER_BYTES) {
+    return {
+      readable: false,
+      excerpt: `(an answer of ${bytes} bytes, not read)`,
+      reason: 'the answer is too large',
+    };
+  }
   const decoded = decode(text);
   if (decoded === undefined) return unreadable(text, 'the answer is not JSON');
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
@@ -71,7 +82,13 @@ function decode(text: string): unknown {
  */
 function unquoteDoubled(text: string): string | undefined {
   if (!text.startsWith('"') || !text.includes('""')) return undefined;
-  const inner = text.replace(/^"+/, '').replace(/"+$/, '').replace(/""/g, '"').trim();
+  // Index scans, not /"+$/: that pattern retries from every quote and is quadratic on a long run of
+  // quotes that does not end the text (a hostile answer blocked the process for seconds).
+  let start = 0;
+  while (start < text.length && text.charCodeAt(start) === QUOTE) start++;
+  let end = text.length;
+  while (end > start && text.charCodeAt(end - 1) === QUOTE) end--;
+  const inner = text.slice(start, end).split('""').join('"').trim();
   return inner.startsWith('{') && inner.endsWith('}') ? inner : undefined;
 }
 

@@ -163,7 +163,12 @@ export const MISSING_TOKEN: ErrorResult = {
 };
 
 export function normalizeOzonetelMessage(message: string): string {
-  return message.trim().replace(/\.+$/, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  // Trailing periods by an index scan: /\.+$/ is quadratic on a long run of periods not at the end.
+  let text = message.trim();
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x2e) end--;
+  text = text.slice(0, end);
+  return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 export function findOzonetelRule(

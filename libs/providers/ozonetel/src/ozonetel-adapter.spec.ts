@@ -356,6 +356,21 @@ describe('OzonetelAdapter', () => {
       expect(error.provider).toEqual({ name: 'ozonetel', message: 'Campaign is being uploaded' });
     });
 
+    it('caps a 5,000-character vendor message at 300 characters', async () => {
+      vendor.deleteReplies.push({ body: JSON.stringify({ status: 'Error', message: 'm'.repeat(5000) }) });
+      const error = await failureOf(adapter().deleteContact('c', { phoneNumber: '66660001' }, ctx()));
+      expect(error.code).toBe('provider_error');
+      expect(error.provider?.message).toBe(`${'m'.repeat(300)}…`);
+    });
+
+    it('answers provider_error for an answer over 64 KiB without reading it', async () => {
+      const text = JSON.stringify({ status: 'Success', message: 'x'.repeat(64 * 1024) });
+      vendor.deleteReplies.push({ body: text });
+      const error = await failureOf(adapter().deleteContact('c', { phoneNumber: '66660001' }, ctx()));
+      expect(error.code).toBe('provider_error');
+      expect(error.status).toBe(502);
+    });
+
     it('gives up after its timeout with provider_timeout', async () => {
       vendor.deleteReplies.push('hang');
       const started = Date.now();

@@ -17,6 +17,7 @@ import {
   OzonetelFailure,
   ozonetelError,
 } from './answer-interpreter';
+import { MAX_OZONETEL_ANSWER_BYTES } from './answer-parser';
 import { OZONETEL_DESCRIPTOR } from './descriptor';
 import { OzonetelAccountConfig, OzonetelAuthMode } from './ozonetel-account-config';
 import {
@@ -71,6 +72,7 @@ export class OzonetelAdapter implements ProviderAdapter {
         baseUrl: config.baseUrl,
         caFile: config.caFile,
         timeoutMs: config.timeoutMs ?? OZONETEL_DEFAULT_TIMEOUT_MS,
+        maxResponseBytes: MAX_OZONETEL_ANSWER_BYTES,
         onExchange: deps.onExchange,
       });
     this.tokens = new OzonetelTokenProvider(deps.tokenCache, ozonetelTokenCacheKey(config.id), (ctx) =>
