@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createRedisStore, waitForRedis } from '@app/store';
 import { startTestGateway, testConfig, TestGateway } from './support/gateway';
@@ -6,7 +7,8 @@ import { ApiClient } from './support/http';
 import { KEYS } from './support/keys';
 import { allResults, numberRange, seedOzonetelNumbers, waitForOperation } from './support/operations';
 import { startThrowawayRedis, TestRedis } from './support/redis';
-import { ozonetelDeleteCalls, startTestSandbox, TestSandbox } from './support/sandbox';
+import { expectProblem } from './support/harness';
+import { ozonetelDeleteCalls, resetSandbox, startTestSandbox, TestSandbox } from './support/sandbox';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,76 +74,195 @@ async function sendsPerNumber(sandbox: TestSandbox): Promise<Map<string, number>
   return sent;
 }
 
-describe('a bulk operation through a Redis crash, with the append-only file', () => {
-  let redis: TestRedis;
-  let sandbox: TestSandbox;
-  let gateway: TestGateway;
+/** Sums a Prometheus counter over its series whose labels include `labels` (e.g. 'account="x"'). */
+function counter(metricsText: string, name: string, labels = ''): number {
+  return metricsText
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) && line.includes(labels))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
 
+/** One slow-ish bulk delete of `count` numbers on Ozonetel, with each vendor call taking 150 ms. */
+async function startSlowOperation(sandbox: TestSandbox, api: ApiClient, first: number, count = 300) {
+  const numbers = numberRange(first, count);
+  await seedOzonetelNumbers(sandbox, numbers);
+  // Each delete takes a moment at the vendor, so that numbers are in flight when Redis dies.
+  await sandbox.ozonetel.post('/__sandbox/faults', {
+    body: { kind: 'slow', path: '/ca_apis/deleteCampaignData', delayMs: 150, times: 0 },
+  });
+  return { numbers, id: await bulkDelete(api, numbers) };
+}
+
+describe('bulk operations when Redis crashes', () => {
+  let sandbox: TestSandbox;
   beforeAll(async () => {
-    redis = await startThrowawayRedis({ appendOnly: true });
     sandbox = await startTestSandbox();
+  });
+  beforeEach(async () => {
+    await resetSandbox(sandbox);
     await sandbox.ozonetel.put('/__sandbox/rate-limit', { body: BUDGET });
-    const store = createRedisStore(redis.url, { keyPrefix: `aof:${randomUUID()}:` });
-    expect(await waitForRedis(store, 5000)).toBe(true);
-    gateway = await startTestGateway(
-      testConfig(sandbox, { patch: { 'in-ozonetel': { rateLimit: BUDGET } }, settings: SETTINGS }),
-      store,
-    );
   });
   afterAll(async () => {
-    // A test that failed while Redis was down leaves it down; BullMQ's close hangs then.
-    if (redis && !(await redisAnswers(redis))) await redis.restart!();
-    await gateway?.close();
     await sandbox?.close();
-    await redis?.stop();
   });
 
-  it('SIGKILLed mid-operation and restarted from its AOF: completes, one outcome per number, only in-flight numbers sent twice', async () => {
-    const admin = gateway.as(KEYS.admin);
-    const numbers = numberRange(9_700_000_000, 300);
-    await seedOzonetelNumbers(sandbox, numbers);
-    // Each delete takes a moment at the vendor, so that numbers are in flight when Redis dies.
-    await sandbox.ozonetel.post('/__sandbox/faults', {
-      body: { kind: 'slow', path: '/ca_apis/deleteCampaignData', delayMs: 150, times: 0 },
+  /** A throwaway Redis and one gateway on it, for the tests of one describe. */
+  function useGateway(options: { appendOnly: boolean }) {
+    const parts: { redis?: TestRedis; gateway?: TestGateway; prefix?: string } = {};
+    beforeAll(async () => {
+      parts.redis = await startThrowawayRedis(options);
+      parts.prefix = `persistence:${randomUUID()}:`;
+      const store = createRedisStore(parts.redis.url, { keyPrefix: parts.prefix });
+      expect(await waitForRedis(store, 5000)).toBe(true);
+      parts.gateway = await startTestGateway(
+        testConfig(sandbox, { patch: { 'in-ozonetel': { rateLimit: BUDGET } }, settings: SETTINGS }),
+        store,
+      );
     });
-    const id = await bulkDelete(admin, numbers);
-    await waitForProgress(admin, id, 100);
-
-    await redis.kill!();
-    const killedAt = Date.now();
-    await sleep(500); // calls already at the vendor finish
-    const sentAtKill = (await ozonetelDeleteCalls(sandbox)).length;
-    await sleep(1000);
-    const ready = await gateway.as(null).get('/health/ready');
-    expect(ready.status).toBe(503);
-    const sentWhileDown = (await ozonetelDeleteCalls(sandbox)).length - sentAtKill;
-    await redis.restart!();
-    const restartedAt = Date.now();
-    await waitForReady(gateway);
-
-    const done = await waitForOperation(admin, id, 60_000);
-    const sent = await sendsPerNumber(sandbox);
-    const twice = [...sent].filter(([, count]) => count === 2).map(([n]) => n);
-    const resumedAfterMs =
-      (await ozonetelDeleteCalls(sandbox)).find((c) => c.at > restartedAt)!.at - restartedAt;
-    console.log(
-      `AOF restart: ${sentAtKill} numbers sent before the kill; outage ${restartedAt - killedAt} ms; ` +
-        `first send ${resumedAfterMs} ms after the restart; completed ${Date.parse(done.updatedAt) - restartedAt} ms after it; ` +
-        `${twice.length} numbers sent twice`,
-    );
-    expect(sentWhileDown).toBe(0); // nothing can be claimed while the store is down
-    expect(done).toMatchObject({
-      status: 'completed',
-      progress: { total: 300, processed: 300, failed: 0, notDeletable: 0 },
+    afterAll(async () => {
+      // A test that failed while Redis was down leaves it down; BullMQ's close hangs then.
+      if (parts.redis && !(await redisAnswers(parts.redis))) await parts.redis.restart!();
+      await parts.gateway?.close();
+      await parts.redis?.stop();
     });
-    // A number sent again that the vendor no longer had was deleted by the first send.
-    expect(done.progress.deleted).toBe(300);
-    const results = await allResults(admin, id);
-    expect(results.map((r) => r.phoneNumber)).toEqual(numbers);
-    expect(new Set(results.map((r) => r.outcome))).toEqual(new Set(['deleted']));
+    return () => parts as Required<typeof parts>;
+  }
 
-    expect(sent.size).toBe(300);
-    expect([...sent.values()].filter((count) => count > 2)).toEqual([]);
-    expect(twice.length).toBeLessThanOrEqual(IN_FLIGHT);
-  }, 90_000);
+  describe('with the append-only file (appendfsync everysec)', () => {
+    const setup = useGateway({ appendOnly: true });
+
+    it('SIGKILLed mid-operation and restarted from its AOF: completes, one outcome per number, only in-flight numbers sent twice', async () => {
+      const { redis, gateway } = setup();
+      const admin = gateway.as(KEYS.admin);
+      const { numbers, id } = await startSlowOperation(sandbox, admin, 9_700_000_000);
+      await waitForProgress(admin, id, 100);
+
+      await redis.kill!();
+      const killedAt = Date.now();
+      await sleep(500); // calls already at the vendor finish
+      const sentAtKill = (await ozonetelDeleteCalls(sandbox)).length;
+      await sleep(1000);
+      const ready = await gateway.as(null).get('/health/ready');
+      expect(ready.status).toBe(503);
+      const sentWhileDown = (await ozonetelDeleteCalls(sandbox)).length - sentAtKill;
+      await redis.restart!();
+      const restartedAt = Date.now();
+      await waitForReady(gateway);
+
+      const done = await waitForOperation(admin, id, 60_000);
+      const sent = await sendsPerNumber(sandbox);
+      const twice = [...sent].filter(([, count]) => count === 2).map(([n]) => n);
+      const resumedAfterMs =
+        (await ozonetelDeleteCalls(sandbox)).find((c) => c.at > restartedAt)!.at - restartedAt;
+      console.log(
+        `AOF restart: ${sentAtKill} numbers sent before the kill; outage ${restartedAt - killedAt} ms; ` +
+          `first send ${resumedAfterMs} ms after the restart; completed ${Date.parse(done.updatedAt) - restartedAt} ms after it; ` +
+          `${twice.length} numbers sent twice`,
+      );
+      expect(sentWhileDown).toBe(0); // nothing can be claimed while the store is down
+      expect(done).toMatchObject({
+        status: 'completed',
+        progress: { total: 300, processed: 300, failed: 0, notDeletable: 0 },
+      });
+      // A number sent again that the vendor no longer had was deleted by the first send.
+      expect(done.progress.deleted).toBe(300);
+      const results = await allResults(admin, id);
+      expect(results.map((r) => r.phoneNumber)).toEqual(numbers);
+      expect(new Set(results.map((r) => r.outcome))).toEqual(new Set(['deleted']));
+
+      expect(sent.size).toBe(300);
+      expect([...sent.values()].filter((count) => count > 2)).toEqual([]);
+      expect(twice.length).toBeLessThanOrEqual(IN_FLIGHT);
+    }, 90_000);
+  });
+
+  describe('without persistence', () => {
+    const setup = useGateway({ appendOnly: false });
+
+    it('restarted empty mid-operation: GET answers 404 (never completed), nothing more is sent, the gateway goes on', async () => {
+      const { redis, gateway } = setup();
+      const admin = gateway.as(KEYS.admin);
+      const { id } = await startSlowOperation(sandbox, admin, 9_710_000_000);
+      await waitForProgress(admin, id, 60);
+
+      await redis.kill!();
+      await sleep(1000);
+      await redis.restart!();
+      const restartedAt = Date.now();
+      await waitForReady(gateway);
+
+      // Longer than the chunk's lock: a chunk that could go on would have by now.
+      const answers: number[] = [];
+      while (Date.now() - restartedAt < 2 * SETTINGS.operationLockMs) {
+        const answer = await admin.get(`/v1/operations/${id}`);
+        answers.push(answer.status);
+        if (answer.status !== 404) throw new Error(`expected 404, got ${answer.status}: ${answer.text}`);
+        expectProblem(answer, 404, 'operation_not_found');
+        await sleep(200);
+      }
+      expect(answers.length).toBeGreaterThan(10);
+      expectProblem(await admin.get(`/v1/operations/${id}/results`), 404, 'operation_not_found');
+      const sentAfter = (await ozonetelDeleteCalls(sandbox)).filter((call) => call.at > restartedAt);
+      expect(sentAfter).toEqual([]);
+
+      // The worker was not wedged by the vanished job: a new operation runs to the end.
+      await sandbox.ozonetel.delete('/__sandbox/faults');
+      const next = await startSlowOperation(sandbox, admin, 9_711_000_000, 30);
+      await sandbox.ozonetel.delete('/__sandbox/faults');
+      const done = await waitForOperation(admin, next.id, 20_000);
+      expect(done).toMatchObject({
+        status: 'completed',
+        progress: { total: 30, processed: 30, deleted: 30 },
+      });
+    }, 60_000);
+
+    it('an operation whose record is lost while its chunk job remains: the chunk ends at once, with nothing more sent', async () => {
+      const { redis, gateway, prefix } = setup();
+      const admin = gateway.as(KEYS.admin);
+      const { id } = await startSlowOperation(sandbox, admin, 9_720_000_000);
+      await waitForProgress(admin, id, 60);
+      const dropped = counter(
+        (await gateway.as(null).get('/metrics')).text,
+        'gateway_operation_chunks_dropped_total',
+      );
+
+      // As a Cluster node without persistence would: the operation's slot loses its keys, BullMQ's does not.
+      const client = new Redis(redis.url);
+      try {
+        const keys = await client.keys(`${prefix}{op:${id}}*`);
+        expect(keys.length).toBeGreaterThan(2);
+        await client.del(...keys);
+      } finally {
+        client.disconnect();
+      }
+      const lostAt = Date.now();
+      await sleep(500); // calls already at the vendor finish
+
+      expectProblem(await admin.get(`/v1/operations/${id}`), 404, 'operation_not_found');
+      const sentAtLoss = (await ozonetelDeleteCalls(sandbox)).length;
+      await sleep(2 * SETTINGS.operationLockMs);
+      expect((await ozonetelDeleteCalls(sandbox)).length).toBe(sentAtLoss);
+      expect((await ozonetelDeleteCalls(sandbox)).filter((call) => call.at > lostAt + 400)).toEqual([]);
+      const metrics = (await gateway.as(null).get('/metrics')).text;
+      // One chunk, ended once: no retries of it.
+      expect(counter(metrics, 'gateway_operation_chunks_dropped_total') - dropped).toBe(1);
+      const queue = new Queue('operations', { connection: { url: redis.url }, prefix: `${prefix}{bull}` });
+      try {
+        const jobs = (await queue.getJobs(['completed', 'failed', 'delayed', 'wait', 'active'])).filter(
+          (job) => job.data.operationId === id,
+        );
+        expect(jobs.length).toBeGreaterThan(0);
+        for (const job of jobs) {
+          expect({ id: job.id, state: await job.getState(), failedReason: job.failedReason }).toEqual({
+            id: job.id,
+            state: 'completed',
+            failedReason: undefined,
+          });
+        }
+      } finally {
+        await queue.close();
+      }
+      expectProblem(await admin.get(`/v1/operations/${id}`), 404, 'operation_not_found');
+    }, 60_000);
+  });
 });

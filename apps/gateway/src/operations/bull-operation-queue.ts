@@ -82,7 +82,15 @@ export function chunkWorker(options: ChunkWorkerOptions) {
       @InjectPinoLogger('operations') logger: PinoLogger,
     ) {
       super();
-      this.warnOnce = onceEach((message) => logger.warn({ message }, 'operations worker: Redis error'));
+      this.warnOnce = onceEach((message) =>
+        // BullMQ's words when a job it was running is no longer in Redis.
+        /^Missing key for job /.test(message)
+          ? logger.warn(
+              { message },
+              'a chunk job is gone from Redis (restarted without its data?): the chunk ends here, and its operation with it unless its record survived',
+            )
+          : logger.warn({ message }, 'operations worker: Redis error'),
+      );
     }
 
     @OnWorkerEvent('error')
