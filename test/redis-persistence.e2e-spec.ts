@@ -107,15 +107,18 @@ describe('bulk operations when Redis crashes', () => {
   });
 
   /** A throwaway Redis and one gateway on it, for the tests of one describe. */
-  function useGateway(options: { appendOnly: boolean }) {
+  function useGateway(options: { appendOnly: boolean; budget?: typeof BUDGET }) {
     const parts: { redis?: TestRedis; gateway?: TestGateway; prefix?: string } = {};
     beforeAll(async () => {
-      parts.redis = await startThrowawayRedis(options);
+      parts.redis = await startThrowawayRedis({ appendOnly: options.appendOnly });
       parts.prefix = `persistence:${randomUUID()}:`;
       const store = createRedisStore(parts.redis.url, { keyPrefix: parts.prefix });
       expect(await waitForRedis(store, 5000)).toBe(true);
       parts.gateway = await startTestGateway(
-        testConfig(sandbox, { patch: { 'in-ozonetel': { rateLimit: BUDGET } }, settings: SETTINGS }),
+        testConfig(sandbox, {
+          patch: { 'in-ozonetel': { rateLimit: options.budget ?? BUDGET } },
+          settings: SETTINGS,
+        }),
         store,
       );
     });
@@ -263,6 +266,60 @@ describe('bulk operations when Redis crashes', () => {
         await queue.close();
       }
       expectProblem(await admin.get(`/v1/operations/${id}`), 404, 'operation_not_found');
+    }, 60_000);
+  });
+
+  describe('with the chunk job lost but the operation kept (Redis restored from an older snapshot)', () => {
+    /** A long window, so that a chunk waiting for budget stays in BullMQ's delayed set for seconds. */
+    const SLOW_BUDGET = { limit: 40, windowMs: 4000 };
+    const setup = useGateway({ appendOnly: false, budget: SLOW_BUDGET });
+
+    it('a sweep finds the active operation without a job and queues its chunk again: it completes, each number sent once', async () => {
+      const { redis, gateway, prefix } = setup();
+      await sandbox.ozonetel.put('/__sandbox/rate-limit', { body: SLOW_BUDGET });
+      const admin = gateway.as(KEYS.admin);
+      const numbers = numberRange(9_730_000_000, 100);
+      await seedOzonetelNumbers(sandbox, numbers);
+      const requeuedBefore = counter(
+        (await gateway.as(null).get('/metrics')).text,
+        'gateway_operation_chunks_requeued_total',
+      );
+      const id = await bulkDelete(admin, numbers);
+
+      // Once the first window's budget is spent, the chunk waits in the delayed set; then its job is lost.
+      const queue = new Queue('operations', { connection: { url: redis.url }, prefix: `${prefix}{bull}` });
+      let lostJob: string | undefined;
+      try {
+        for (let i = 0; i < 100 && !lostJob; i++) {
+          const delayed = (await queue.getDelayed()).find((job) => job.data.operationId === id);
+          if (delayed && delayed.timestamp + delayed.delay - Date.now() > 1000) {
+            await delayed.remove();
+            lostJob = delayed.id;
+          } else await sleep(50);
+        }
+      } finally {
+        await queue.close();
+      }
+      expect(lostJob).toBeDefined();
+      const lostAt = Date.now();
+      const stuck = await admin.get(`/v1/operations/${id}`);
+      expect(stuck.body.status).toBe('running');
+
+      const done = await waitForOperation(admin, id, 30_000);
+      console.log(
+        `chunk job ${lostJob} lost; operation completed ${Date.parse(done.updatedAt) - lostAt} ms later`,
+      );
+      expect(done).toMatchObject({
+        status: 'completed',
+        progress: { total: 100, processed: 100, deleted: 100, failed: 0 },
+      });
+      const results = await allResults(admin, id);
+      expect(results.map((r) => r.phoneNumber)).toEqual(numbers);
+      const sent = await sendsPerNumber(sandbox);
+      expect(sent.size).toBe(100);
+      expect(Math.max(...sent.values())).toBe(1);
+      const metrics = (await gateway.as(null).get('/metrics')).text;
+      expect(counter(metrics, 'gateway_operation_chunks_requeued_total') - requeuedBefore).toBe(1);
     }, 60_000);
   });
 });
