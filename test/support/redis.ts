@@ -26,7 +26,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Kills the server abruptly (SIGKILL), as a crash would; the port stays reserved for `restart`. */
   kill?(): Promise<void>;
-  /** Starts the server again, empty, on the same port, once it answers PING. */
+  /**
+   * Starts the server again on the same port (killing it first if it runs), once it answers PING:
+   * empty, or from its append-only file when it was started with `{ appendOnly: true }`.
+   */
   restart?(): Promise<void>;
   /** Stops the server's process (SIGSTOP): connections stay open but nothing answers. */
   freeze?(): Promise<void>;
@@ -79,19 +82,21 @@ function nodeRedis(port: number): Pick<TestRedis, 'kind' | 'url' | 'env' | 'conn
 }
 
 /**
- * A redis-server of our own on a free loopback port, without persistence, for suites that need to
- * break it (kill, restart, freeze).
+ * A redis-server of our own on a free loopback port, for suites that need to break it (kill, restart,
+ * freeze). Without persistence by default; with `appendOnly` it keeps an append-only file fsynced every
+ * second in its own directory, as the README asks of production, and `restart` loads it again.
  */
-export async function startThrowawayRedis(): Promise<TestRedis> {
+export async function startThrowawayRedis(options: { appendOnly?: boolean } = {}): Promise<TestRedis> {
   const binary = findRedisServer();
   const dir = mkdtempSync(join(tmpdir(), 'cg-test-redis-'));
+  const args = (port: number) => (options.appendOnly ? appendOnlyArgs(port, dir) : plainArgs(port, dir));
   let port = 0;
   let server: RedisProcess | undefined;
   // The free port we found may be taken before redis-server binds it; try a few.
   for (let attempt = 1; !server; attempt++) {
     port = await freePort();
     try {
-      server = await launch(binary, plainArgs(port, dir), port);
+      server = await launch(binary, args(port), port);
     } catch (error) {
       if (attempt >= 3) {
         rmSync(dir, { recursive: true, force: true });
@@ -110,7 +115,7 @@ export async function startThrowawayRedis(): Promise<TestRedis> {
     kill: () => current.end('SIGKILL'),
     restart: async () => {
       await current.end('SIGKILL');
-      current = await launch(binary, plainArgs(port, dir), port);
+      current = await launch(binary, args(port), port);
     },
     freeze: async () => {
       current.child.kill('SIGSTOP');
@@ -145,6 +150,24 @@ function plainArgs(port: number, dir: string, ...extra: string[]): string[] {
     '--dir',
     dir,
     ...extra,
+  ];
+}
+
+/** A node on loopback with the append-only file fsynced every second, and no RDB snapshots. */
+function appendOnlyArgs(port: number, dir: string): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--dir',
+    dir,
   ];
 }
 

@@ -10,6 +10,8 @@ export class OperationMetrics {
   private readonly numbers: Counter<'account' | 'outcome'>;
   private readonly ended: Counter<'account' | 'status'>;
   private readonly deferred: Counter<'account' | 'reason'>;
+  private readonly dropped: Counter<'account'>;
+  private readonly requeued: Counter<'account'>;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry.registry];
@@ -37,6 +39,18 @@ export class OperationMetrics {
       labelNames: ['account', 'reason'],
       registers,
     });
+    this.dropped = new Counter({
+      name: 'gateway_operation_chunks_dropped_total',
+      help: "Chunks that ended because their operation was gone from the store (Redis lost its data, or it expired); account '' when unknown",
+      labelNames: ['account'],
+      registers,
+    });
+    this.requeued = new Counter({
+      name: 'gateway_operation_chunks_requeued_total',
+      help: 'Chunks queued again because an active operation had no chunk job left (Redis lost its queue)',
+      labelNames: ['account'],
+      registers,
+    });
   }
 
   operationStarted(account: string): void {
@@ -53,5 +67,13 @@ export class OperationMetrics {
 
   chunkDeferred(account: string, reason: string, ms: number): void {
     this.deferred.inc({ account, reason }, ms / 1000);
+  }
+
+  chunkDropped(account: string | undefined): void {
+    this.dropped.inc({ account: account ?? '' });
+  }
+
+  chunkRequeued(account: string): void {
+    this.requeued.inc({ account });
   }
 }

@@ -36,8 +36,8 @@ export class BullOperationQueue implements OperationQueue {
         'chunk',
         { operationId, chunkIndex },
         {
-          // BullMQ ignores a job whose id it already holds; ':' is reserved in its ids.
-          jobId: `${operationId}-chunk-${chunkIndex}`,
+          // BullMQ ignores a job whose id it already holds.
+          jobId: chunkJobId(operationId, chunkIndex),
           removeOnComplete: { age: KEEP_COMPLETED_S },
           removeOnFail: { age: 24 * 3600 },
           // A job fails only when the store does; vendor trouble is handled inside the chunk.
@@ -51,6 +51,25 @@ export class BullOperationQueue implements OperationQueue {
       });
     }
   }
+
+  /**
+   * Queues the chunk unless its job is waiting, delayed or running; true when it had to. A job that
+   * ended (completed or failed) is removed first, since BullMQ ignores an id it still holds.
+   */
+  async ensureChunk(operationId: string, chunkIndex: number): Promise<boolean> {
+    const jobId = chunkJobId(operationId, chunkIndex);
+    const state = await this.queue.getJobState(jobId);
+    if (state !== 'unknown' && state !== 'completed' && state !== 'failed') return false;
+    // Removing fails harmlessly (0) when another replica's worker took the job meanwhile.
+    if (state !== 'unknown') await this.queue.remove(jobId);
+    await this.enqueueChunk(operationId, chunkIndex);
+    return true;
+  }
+}
+
+/** One job id per chunk; ':' is reserved in BullMQ's ids. */
+function chunkJobId(operationId: string, chunkIndex: number): string {
+  return `${operationId}-chunk-${chunkIndex}`;
 }
 
 export interface ChunkWorkerOptions {
@@ -84,7 +103,15 @@ export function chunkWorker(options: ChunkWorkerOptions) {
       draining: Draining,
     ) {
       super();
-      this.warnOnce = onceEach((message) => logger.warn({ message }, 'operations worker: Redis error'));
+      this.warnOnce = onceEach((message) =>
+        // BullMQ's words when a job it was running is no longer in Redis.
+        /^Missing key for job /.test(message)
+          ? logger.warn(
+              { message },
+              'a chunk job is gone from Redis (restarted without its data?): the chunk ends here; if its operation is still in the store, the sweep queues the chunk again',
+            )
+          : logger.warn({ message }, 'operations worker: Redis error'),
+      );
       // On shutdown: take no more jobs, and hand the running ones back now (deferred, due at once) rather
       // than leave them locked until the lock lapses. close() waits for them to leave the worker.
       draining.onStart(async () => {

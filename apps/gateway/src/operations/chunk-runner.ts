@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
+import { GatewayError } from '@app/core';
 import { ChunkHold, isTerminal, OperationRecord, StoreBundle } from '@app/store';
 import { Account, AccountRegistry } from '../accounts/account-registry';
 import { OperationMetrics } from '../metrics/operation-metrics';
@@ -26,6 +27,8 @@ const UNKNOWN_ACCOUNT_RETRY_MS = 5_000;
 interface RunState {
   stop: AbortController;
   lost: boolean;
+  /** The operation's record is gone from the store (Redis lost its data, or it expired). */
+  vanished: boolean;
   /** The earliest time a lane could go on, once one had to step aside. */
   deferUntil?: number;
   deferReason?: DeferReason;
@@ -76,7 +79,8 @@ export class ChunkRunner {
     }
     const { operations } = this.store;
     let operation = await operations.get(job.operationId);
-    if (!operation || isTerminal(operation.status)) return { kind: 'done' };
+    if (!operation) return this.vanished(job);
+    if (isTerminal(operation.status)) return { kind: 'done' };
     const account = this.accounts.get(operation.accountId);
     if (!account) return this.unknownAccount(job, operation);
     if (operation.status === 'queued')
@@ -87,14 +91,24 @@ export class ChunkRunner {
       holder,
       leaseMs: this.config.settings.operationLockMs,
     };
-    await operations.holdChunk(operation.id, hold);
+    try {
+      await operations.holdChunk(operation.id, hold);
+    } catch (error) {
+      if (isGone(error)) return this.vanished(job, operation);
+      throw error;
+    }
     const numbers = await operations.chunk(operation.id, job.chunkIndex);
     const recorded = await operations.recordedAmong(
       operation.id,
       numbers.map((n) => n.index),
     );
     const todo = numbers.filter((n) => !recorded.has(n.index));
-    const state: RunState = { stop: new AbortController(), lost: false, outage: job.outage };
+    const state: RunState = {
+      stop: new AbortController(),
+      lost: false,
+      vanished: false,
+      outage: job.outage,
+    };
     if (this.handingBack) handBackNow(state);
     const watcher = this.watchHold(operation.id, hold, state);
     this.running.add(state);
@@ -109,6 +123,7 @@ export class ChunkRunner {
     // The account's queue shrinks by what this run did; a failure here only delays that figure.
     await operations.noteRemaining(operation.id).catch(() => undefined);
 
+    if (state.vanished) return this.vanished(job, operation);
     if (state.lost) return { kind: 'lost' };
     if (state.stop.signal.aborted) return { kind: 'done' };
     if (state.deferUntil !== undefined) {
@@ -144,18 +159,27 @@ export class ChunkRunner {
         phoneNumber,
         tenant: operation.clientId,
         requestId: `operation:${operation.id}`,
-        claim: () => operations.claimSend(operation.id, index, hold),
+        // A record gone before the send: nothing is sent, and the chunk stops.
+        claim: () =>
+          operations.claimSend(operation.id, index, hold).catch((error: unknown) => {
+            if (!isGone(error)) throw error;
+            this.vanish(state);
+            return { kind: 'recorded' as const };
+          }),
         outage: state.outage,
         signal: state.stop.signal,
       });
       switch (result.kind) {
         case 'outcome': {
           state.outage = undefined;
-          const written = await operations.recordOutcome(operation.id, {
-            index,
-            phoneNumber,
-            ...result.outcome,
-          });
+          const written = await operations
+            .recordOutcome(operation.id, { index, phoneNumber, ...result.outcome })
+            .catch((error: unknown) => {
+              if (!isGone(error)) throw error;
+              this.vanish(state);
+              return undefined;
+            });
+          if (!written) return;
           if (written.recorded) {
             this.metrics.numberRecorded(account.id, result.outcome.outcome);
             const { progress, status } = written.operation;
@@ -236,14 +260,38 @@ export class ChunkRunner {
     const timer = setInterval(() => {
       this.store.operations.renewHold(operationId, hold).then(
         ({ held, status }) => {
-          if (!held && status !== undefined && !isTerminal(status)) this.loseHold(operationId, state);
-          else if (status === undefined || isTerminal(status)) state.stop.abort();
+          if (status === undefined) this.vanish(state);
+          else if (isTerminal(status)) state.stop.abort();
+          else if (!held) this.loseHold(operationId, state);
         },
         () => undefined, // the store is down: the calls themselves will fail and the job is retried
       );
     }, HOLD_CHECK_MS);
     timer.unref();
     return timer;
+  }
+
+  private vanish(state: RunState): void {
+    state.vanished = true;
+    state.stop.abort();
+  }
+
+  /**
+   * The operation's record is gone: Redis restarted without its data (no persistence), or the
+   * operation outlived its retention. Nothing can be sent or recorded for it any more, so the chunk
+   * ends here (no retry, no next chunk) and says so once; GET answers 404 for it.
+   */
+  private vanished(job: ChunkJob, operation?: OperationRecord): ChunkResult {
+    this.metrics.chunkDropped(operation?.accountId);
+    this.logger.warn(
+      {
+        operationId: job.operationId,
+        chunkIndex: job.chunkIndex,
+        ...(operation ? { accountId: operation.accountId } : {}),
+      },
+      'operation is gone from the store (Redis lost its data, or it expired): its chunk ends, and numbers without an outcome will not be sent',
+    );
+    return { kind: 'done' };
   }
 
   private loseHold(operationId: string, state: RunState): void {
@@ -268,6 +316,11 @@ function stepAside(state: RunState, afterMs: number, reason: DeferReason): void 
 function handBackNow(state: RunState): void {
   state.deferUntil = Date.now();
   state.deferReason = 'shutdown';
+}
+
+/** The store says the operation does not exist (any more). */
+function isGone(error: unknown): boolean {
+  return error instanceof GatewayError && error.code === 'operation_not_found';
 }
 
 /** Runs `work` over `items` with at most `size` at once, taking no new item once the run stops or steps aside. */

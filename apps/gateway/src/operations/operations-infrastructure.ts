@@ -4,6 +4,7 @@ import { GatewayConfig } from '@app/config';
 import { StoreBundle } from '@app/store';
 import { BullOperationQueue, chunkWorker } from './bull-operation-queue';
 import { MemoryOperationQueue } from './memory-operation-queue';
+import { OperationSweeper } from './operation-sweeper';
 import { OPERATION_QUEUE, OPERATIONS_QUEUE_NAME } from './operation-queue';
 
 /**
@@ -31,7 +32,10 @@ export function operationsInfrastructure(
       BullModule.registerQueue({ name: OPERATIONS_QUEUE_NAME }),
     ],
     providers: [
-      { provide: OPERATION_QUEUE, useClass: BullOperationQueue },
+      BullOperationQueue,
+      { provide: OPERATION_QUEUE, useExisting: BullOperationQueue },
+      // Resumes active operations whose chunk job Redis lost (an older snapshot, a Cluster node).
+      OperationSweeper,
       chunkWorker({
         concurrency: settings.operationWorkers,
         lockMs: settings.operationLockMs,

@@ -23,7 +23,8 @@ export class OperationsController {
   @Get()
   @ApiOperation({
     summary: 'Progress of a bulk operation',
-    description: 'Visible only to clients granted its account.',
+    description:
+      "Visible only to clients granted its account. An operation lives in the gateway's Redis: it survives restarts of the gateway, and of Redis when Redis persists its data (append-only file). `404 operation_not_found` means nothing is known of it: a wrong id, past its retention, or lost with the store's data (Redis restarted without persistence); the gateway sends none of its numbers any more (those in flight when it was lost may have reached the vendor), so check the campaign and send what is left again. An operation is never reported `completed` unless every number has an outcome. An active operation that lost its queued work while its record survived (Redis restored from an older snapshot) is found within about twice `settings.operationLockMs` and resumes: numbers sent after that snapshot are sent again, and one the vendor no longer has is recorded as `not_found`.",
   })
   @ApiOkResponse({ type: OperationDto })
   @ApiProblems(...COMMON_PROBLEMS, 'operation_not_found', 'store_unavailable')
