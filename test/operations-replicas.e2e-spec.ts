@@ -16,7 +16,7 @@ const BUDGET = { limit: 100, windowMs: 6000 };
  * moment away, so its chunk stays on the worker (a chunk waiting longer is off every worker, and a
  * kill would prove nothing). The sandbox allows twice that while it runs.
  */
-const STEADY = { limit: 10, windowMs: 200 };
+const STEADY = { limit: 10, windowMs: 200, marginMs: 20 };
 /**
  * The least time N numbers can take when bulk work may use the whole budget (no interactive call
  * wants any of it): the first window's worth at once, then one window for each further window's worth.

@@ -22,7 +22,7 @@ describe.each(BOTH_STORES)('bulk deletes as operations with the %s store', (_nam
     sandbox = await startTestSandbox();
     const config = testConfig(sandbox, {
       patch: { 'in-ozonetel': { rateLimit: { ...BUDGET, marginMs: 100 } } },
-      settings: { operationChunkSize: 10, operationLockMs: 3000 },
+      settings: { operationChunkSize: 10, operationLockMs: 3000, operationNumbersInFlight: 4 },
     });
     gateway = await startTestGateway(config, await createStore(redis));
   });

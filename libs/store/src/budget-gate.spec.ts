@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CallContext, GatewayError } from '@app/core';
 import { BudgetGate } from './budget-gate';
 import { MemoryRateLimiter } from './memory/memory-rate-limiter';
@@ -124,5 +125,42 @@ describe('BudgetGate', () => {
     const hook = jest.fn(async () => undefined);
     await expect(gate.run({ ...ctx(100, 'bulk'), beforeSend: hook }, send)).resolves.toBe('sent');
     expect(hook).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds a grant answered later than half the margin from its answer, a fast one from its grant', async () => {
+    const limiter = new MemoryRateLimiter();
+    const gate = new BudgetGate(limiter, { key: 'r', limit: { limit: 1, windowMs: 300 }, marginMs: 100 });
+    const slow = Date.now();
+    await gate.run(ctx(50), async () => sleep(200));
+    const afterSlow = await limiter.tryAcquire(
+      'r',
+      { limit: 1, windowMs: 400 },
+      { priority: 'interactive', id: 'x' },
+      {
+        spacingMs: 300,
+        interactiveShare: 0,
+        leaseMs: 1000,
+      },
+    );
+    // Held from the answer (~200 ms after the grant): it frees ~400 ms after the answer, not the grant.
+    expect(afterSlow.granted).toBe(false);
+    if (!afterSlow.granted) expect(Date.now() + afterSlow.retryAfterMs - slow).toBeGreaterThan(550);
+
+    const fastLimiter = new MemoryRateLimiter();
+    const fast = new BudgetGate(fastLimiter, { key: 'f', limit: { limit: 1, windowMs: 300 }, marginMs: 100 });
+    const started = Date.now();
+    await fast.run(ctx(50), async () => undefined);
+    const afterFast = await fastLimiter.tryAcquire(
+      'f',
+      { limit: 1, windowMs: 400 },
+      { priority: 'interactive', id: 'y' },
+      {
+        spacingMs: 300,
+        interactiveShare: 0,
+        leaseMs: 1000,
+      },
+    );
+    expect(afterFast.granted).toBe(false);
+    if (!afterFast.granted) expect(Date.now() + afterFast.retryAfterMs - started).toBeLessThan(450);
   });
 });

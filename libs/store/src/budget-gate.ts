@@ -31,9 +31,6 @@ export interface BudgetGateOptions {
   observer?: BudgetGateObserver;
 }
 
-/** A call sent later than this after its grant has the grant moved to the moment it is sent. */
-const RESTAMP_AFTER_MS = 10;
-
 export function defaultMarginMs(windowMs: number): number {
   return Math.min(1000, Math.max(100, Math.ceil(windowMs / 100)));
 }
@@ -48,16 +45,15 @@ export class BudgetGate implements VendorCallGate {
   /** The configured budget with the margin added to its window. */
   private readonly window: RateLimit;
   private readonly policy: SharingPolicy;
+  private readonly marginMs: number;
 
   constructor(
     private readonly limiter: RateLimiter,
     private readonly options: BudgetGateOptions,
   ) {
     const { limit } = options;
-    this.window = {
-      limit: limit.limit,
-      windowMs: limit.windowMs + (options.marginMs ?? defaultMarginMs(limit.windowMs)),
-    };
+    this.marginMs = options.marginMs ?? defaultMarginMs(limit.windowMs);
+    this.window = { limit: limit.limit, windowMs: limit.windowMs + this.marginMs };
     this.policy = {
       spacingMs: limit.windowMs / limit.limit,
       interactiveShare: options.interactiveShare ?? DEFAULT_SHARING.interactiveShare,
@@ -69,9 +65,6 @@ export class BudgetGate implements VendorCallGate {
     for (;;) {
       const grant = await this.acquire(ctx);
       await ctx.beforeSend?.();
-      // Whatever delayed the send since the grant (the claim, a busy event loop) must not shorten the
-      // time the grant is held from the vendor's point of view.
-      if (Date.now() - grant.at > RESTAMP_AFTER_MS) await this.limiter.restamp(this.options.key, grant.id);
       try {
         return await call();
       } catch (error) {
@@ -84,8 +77,23 @@ export class BudgetGate implements VendorCallGate {
           continue;
         }
         throw error;
+      } finally {
+        await this.holdFromAnswer(grant);
       }
     }
+  }
+
+  /**
+   * The vendor counts a call when it arrives, somewhere between the grant and the answer. The window
+   * holds the grant from the grant plus the margin, which covers a call that arrived within the
+   * margin; one answered later (a slow send, a busy process, a queue at the vendor) may have arrived
+   * later too, so its grant is moved to the answer, and is held a whole window from a moment the
+   * vendor had certainly counted it by. A call never outlives a window in flight (timeouts are shorter),
+   * so until then the grant still counts.
+   */
+  private async holdFromAnswer(grant: { id: string; at: number }): Promise<void> {
+    if (Date.now() - grant.at <= this.marginMs / 2) return;
+    await this.limiter.restamp(this.options.key, grant.id).catch(() => undefined);
   }
 
   /** Takes a grant; says its id and when it was had, on this process's clock. */

@@ -201,7 +201,7 @@ export function describeRateLimiterContract(
       expect(await acquire(key, limit)).toEqual({ granted: true });
     });
 
-    it('moves a late-sent grant to now, so it frees a window after it was sent', async () => {
+    it('moves a late-answered grant to now, so it frees a window after it was answered', async () => {
       const key = freshKey();
       const limit = { limit: 1, windowMs: 400 };
       const late = interactive();

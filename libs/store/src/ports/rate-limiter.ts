@@ -62,9 +62,9 @@ export interface RateLimiter {
   /** An interactive call that stops waiting (its deadline passed) gives its place up at once. */
   withdraw(key: string, waiterId: string): Promise<void>;
   /**
-   * Moves a grant to now, as if it had been given now (never earlier), for a call sent a while after
-   * its grant: the vendor counts when calls arrive, so the window must hold the grant from then. A
-   * grant that left the window is not brought back.
+   * Moves a grant to now, as if it had been given now (never earlier), for a call answered a while
+   * after its grant: the vendor counts when calls arrive, so the window must hold the grant from a
+   * moment the vendor had counted it by. A grant that left the window is not brought back.
    */
   restamp(key: string, id: string): Promise<void>;
   /** Refuses every grant on `key` for `ms`, e.g. after the vendor itself said it is over its limit. */

@@ -109,7 +109,7 @@ return {1, 0}
 };
 
 /**
- * Moves a grant to now when the call it granted is sent late; a grant never moves earlier, and one that
+ * Moves a grant to now when the call it granted is answered late; a grant never moves earlier, and one that
  * left the window (its member removed) is not added back.
  *
  * KEYS: [1] grants. ARGV: [1] the grant's id. Returns 1 if moved, else 0.
