@@ -116,6 +116,13 @@ function parseAccount(
   }
   const account = plainToInstance(cls, raw);
   throwFirst(validateSync(account, VALIDATE_STRICT), path);
+  if (new URL(account.baseUrl).protocol === 'http:' && account.allowInsecureHttp !== true) {
+    throw new ConfigError(
+      `${path}.baseUrl`,
+      "is plain http://, which would send the account's credentials in clear: use https://, or set " +
+        `${path}.allowInsecureHttp: true for a sandbox`,
+    );
+  }
   if (account.caFile) {
     account.caFile = isAbsolute(account.caFile)
       ? account.caFile
