@@ -17,6 +17,15 @@ import { ProblemFilter } from './problems/problem.filter';
 import { registerIdempotencyCompletion } from './idempotency/idempotency-completion';
 import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
 
+const CLIENT_KEYS = new WeakMap<NestFastifyApplication, ClientKeys>();
+
+/** The client keys an app admits with, for a reload (SIGHUP) to replace. */
+export function clientKeysOf(app: NestFastifyApplication): ClientKeys {
+  const keys = CLIENT_KEYS.get(app);
+  if (!keys) throw new Error('not an app built by createGatewayApp');
+  return keys;
+}
+
 /** Builds the whole gateway, ready to listen; used by main.ts and by the end-to-end tests. */
 export async function createGatewayApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { settings } = options.config;
@@ -57,7 +66,9 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
   });
   // Admission, before the body is read: the key (after the request id, which a 401 carries too),
   // then the route's body limit while the body arrives, then its depth before it is parsed.
-  registerClientAuthentication(fastify, new ClientKeys(options.config.clients));
+  const keys = new ClientKeys(options.config.clients);
+  CLIENT_KEYS.set(app, keys);
+  registerClientAuthentication(fastify, keys);
   registerBodyLimits(fastify, settings);
   registerJsonBodyParser(fastify);
   registerHttpMetrics(fastify, app.get(MetricsRegistry));

@@ -10,7 +10,8 @@ import {
   StoreBundle,
   waitForRedis,
 } from '@app/store';
-import { createGatewayApp } from './app.factory';
+import { clientKeysOf, createGatewayApp } from './app.factory';
+import { reloadClientsOnSighup } from './auth/client-reload';
 import { bundledFile } from './bundled-files';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
 import { exitGracefullyOnSignals, shutdownGraceFromEnv } from './shutdown/graceful-shutdown';
@@ -33,6 +34,13 @@ async function main(): Promise<void> {
   const app = await createGatewayApp({ config, store });
   const http = new HttpDrain(app.getHttpServer());
   exitGracefullyOnSignals(app, store, http, { graceMs, log: processLog.child({ context: 'shutdown' }) });
+  // SIGHUP: the clients (keys and grants) again from the same file, validated as at start.
+  reloadClientsOnSighup(
+    clientKeysOf(app),
+    () => loadGatewayConfig(configPath, { accountClasses: ACCOUNT_CONFIG_CLASSES }),
+    new Set(config.accounts.map((account) => account.id)),
+    processLog.child({ context: 'client-reload' }),
+  );
   const port = Number(process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
 
