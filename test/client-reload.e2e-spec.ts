@@ -97,7 +97,7 @@ describe('client keys: rotation and SIGHUP reload', () => {
 
       // So is a client granted an account this process does not run: accounts need a restart.
       const extra = configWith(sandbox, { keySha256: sha256(NEW_KEY) });
-      extra.accounts.push({ ...extra.accounts[2], id: 'in-new', userName: 'new-user' } as any);
+      extra.accounts.push({ ...extra.accounts[2], id: 'in-new', userName: 'new-user' });
       extra.clients[3].accounts = ['in-new'];
       rewrite(extra);
       expect(await reload(/Client reload refused[^\n]*/)).toMatch(

@@ -189,7 +189,7 @@ function clientKeyHashes(client: ClientConfig, path: string): KeyHash[] {
     if (value === undefined) return [];
     if (!Array.isArray(value)) return [{ value, field: `${path}.${field}` }];
     if (value.length === 0) throw new ConfigError(`${path}.${field}`, 'must not be an empty list');
-    return value.map((item, i) => ({ value: item, field: `${path}.${field}[${i}]` }));
+    return (value as unknown[]).map((item, i) => ({ value: item, field: `${path}.${field}[${i}]` }));
   };
   for (const { value, field } of listOf('keySha256')) {
     if (typeof value !== 'string' || !KEY_SHA256.test(value)) {
