@@ -10,6 +10,7 @@ import { setupSwagger } from './docs/swagger';
 import { registerBodyLimits } from './http/body-limits';
 import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-refusals';
 import { registerJsonBodyParser } from './http/json-body-parser';
+import { PublicEdge, PublicEdgeOptions, registerPublicEdge } from './http/public-edge';
 import { requestIdFor } from './http/request-id';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
@@ -26,10 +27,18 @@ export function clientKeysOf(app: NestFastifyApplication): ClientKeys {
   return keys;
 }
 
+export interface GatewayAppOptions extends AppModuleOptions {
+  /** PUBLIC_BASE_URL and TRUSTED_PROXIES (see public-edge.ts); unset: reached directly. */
+  edge?: PublicEdgeOptions;
+}
+
 /** Builds the whole gateway, ready to listen; used by main.ts and by the end-to-end tests. */
-export async function createGatewayApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+export async function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
   const { settings } = options.config;
+  const edge = new PublicEdge(options.edge);
   const adapter = new FastifyAdapter({
+    // X-Forwarded-For, -Host and -Proto are believed from TRUSTED_PROXIES only.
+    trustProxy: edge.trustProxy,
     genReqId: requestIdFor,
     requestIdHeader: false,
     // Every route's limit but the bulk one's (see registerBodyLimits).
@@ -61,6 +70,7 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
   // No enableShutdownHooks: main.ts handles SIGTERM and SIGINT, draining before Nest's shutdown hooks.
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerPublicEdge(fastify, edge);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
@@ -78,7 +88,7 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
     options.config.settings.idempotencyRetentionMs,
     app.get(Logger),
   );
-  setupSwagger(app, settings);
+  setupSwagger(app, settings, edge);
   await app.init();
   return app;
 }

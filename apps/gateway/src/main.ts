@@ -13,6 +13,7 @@ import {
 import { clientKeysOf, createGatewayApp } from './app.factory';
 import { reloadClientsOnSighup } from './auth/client-reload';
 import { bundledFile } from './bundled-files';
+import { publicEdgeFromEnv } from './http/public-edge';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
 import { exitGracefullyOnSignals, shutdownGraceFromEnv } from './shutdown/graceful-shutdown';
 import { HttpDrain } from './shutdown/http-drain';
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
   const configPath = process.env.GATEWAY_CONFIG || bundledFile('config/sandbox.yaml');
   const config = loadGatewayConfig(configPath, { accountClasses: ACCOUNT_CONFIG_CLASSES });
   const graceMs = shutdownGraceFromEnv(process.env);
+  const edge = publicEdgeFromEnv(process.env);
   const store = await openStore();
-  const app = await createGatewayApp({ config, store });
+  const app = await createGatewayApp({ config, store, edge });
   const http = new HttpDrain(app.getHttpServer());
   exitGracefullyOnSignals(app, store, http, { graceMs, log: processLog.child({ context: 'shutdown' }) });
   // SIGHUP: the clients (keys and grants) again from the same file, validated as at start.
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
 
   const logger = app.get(Logger);
-  const url = `http://localhost:${port}`;
+  const url = edge.publicBaseUrl ?? `http://localhost:${port}`;
   logger.log(
     `campaign-gateway listening on ${url} (Swagger UI: ${url}/docs), configuration ${config.source}`,
   );
