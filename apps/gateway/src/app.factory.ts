@@ -49,6 +49,8 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
   });
+  // Before Nest adds its middleware (nestjs-pino binds the request's log line to it when it starts).
+  registerPublicEdge(adapter.getInstance(), edge);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
     // A failure while building the app (a bad account, say) is thrown to the caller, not a process exit.
@@ -70,7 +72,6 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   // No enableShutdownHooks: main.ts handles SIGTERM and SIGINT, draining before Nest's shutdown hooks.
 
   const fastify = app.getHttpAdapter().getInstance();
-  registerPublicEdge(fastify, edge);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
