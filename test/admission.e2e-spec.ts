@@ -27,6 +27,7 @@ describe('admission before work', () => {
         id: 'in-closed',
         provider: 'ozonetel',
         baseUrl: 'http://127.0.0.1:9',
+        allowInsecureHttp: true,
         userName: 'acme',
         apiKey: 'sandbox-ozonetel-key',
       },

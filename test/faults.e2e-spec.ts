@@ -20,6 +20,7 @@ describe('vendor faults', () => {
         id: 'in-closed',
         provider: 'ozonetel',
         baseUrl: 'http://127.0.0.1:9',
+        allowInsecureHttp: true,
         userName: 'acme',
         apiKey: 'sandbox-ozonetel-key',
       },

@@ -72,6 +72,7 @@ describe('the HTTP surface', () => {
         '/health/live',
         '/health/ready',
         '/metrics',
+        '/problems/{code}',
         '/v1/accounts',
         '/v1/accounts/{accountId}/callbacks',
         '/v1/accounts/{accountId}/callbacks/{callbackId}',
@@ -109,11 +110,27 @@ describe('the HTTP surface', () => {
     );
     expect(contacts.security).toEqual([{ 'client-key': [] }]);
     // One selector per destructive delete, said on the body schema and the operation.
-    expect(doc.components.schemas.DeleteContactsDto.description).toMatch(/^Exactly one selector per request/);
+    expect(doc.components.schemas.DeleteContacts.description).toMatch(/^Exactly one selector per request/);
     expect(contacts.description).toMatch(/exactly one of these selectors per request/);
     for (const code of ERROR_CODES) expect(doc.info.description).toContain(`\`${code}\``);
     const throttled = doc.paths['/v1/accounts'].get.responses['429'];
-    expect(Object.keys(throttled.headers)).toEqual(['Retry-After', 'RateLimit-Policy', 'RateLimit']);
+    expect(Object.keys(throttled.headers).sort()).toEqual(
+      ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'].sort(),
+    );
+    // Readable operationIds, names without Dto, global tags, open service routes, servers filled.
+    expect(contacts.operationId).toBe('deleteContacts');
+    expect(doc.paths['/v1/accounts'].get.operationId).toBe('listAccounts');
+    expect(doc.paths['/v1/operations/{id}'].get.operationId).toBe('getOperation');
+    expect(Object.keys(doc.components.schemas).filter((name) => name.endsWith('Dto'))).toEqual([]);
+    expect(doc.tags.map((tag: { name: string }) => tag.name)).toEqual(
+      expect.arrayContaining(['accounts', 'contacts', 'operations', 'service']),
+    );
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/problems/{code}']) {
+      expect(doc.paths[path].get.security).toEqual([]);
+    }
+    expect(doc.servers).toEqual([expect.objectContaining({ url: h().gateway.url })]);
+    expect(contacts.responses['202'].headers).toHaveProperty('X-Request-Id');
+    expect(contacts.responses['202'].headers).toHaveProperty('RateLimit-Policy');
   });
 
   it('reports liveness, readiness and Prometheus metrics without a key', async () => {

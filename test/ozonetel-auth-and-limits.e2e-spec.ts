@@ -10,6 +10,7 @@ describe('Ozonetel token auth and rate limits', () => {
         id: 'in-second',
         provider: 'ozonetel',
         baseUrl: sandbox.ozonetelUrl,
+        allowInsecureHttp: true,
         userName: 'second',
         apiKey: 'second-key',
       },

@@ -49,6 +49,8 @@ export function testConfig(vendors: GatewayUrls, overrides: ConfigOverrides = {}
         id: 'in-ozonetel',
         provider: 'ozonetel',
         baseUrl: vendors.ozonetelUrl,
+        // The sandbox's Ozonetel speaks plain HTTP.
+        allowInsecureHttp: true,
         userName: 'acme',
         apiKey: 'sandbox-ozonetel-key',
         authMode: 'basic',
@@ -58,6 +60,8 @@ export function testConfig(vendors: GatewayUrls, overrides: ConfigOverrides = {}
         id: 'in-ozonetel-token',
         provider: 'ozonetel',
         baseUrl: vendors.ozonetelUrl,
+        // The sandbox's Ozonetel speaks plain HTTP.
+        allowInsecureHttp: true,
         userName: 'acme-token',
         apiKey: 'sandbox-ozonetel-token-key',
         authMode: 'token',

@@ -50,7 +50,7 @@ export function expectProblem(
   expect({ status: answer.status, code: answer.body?.code }).toEqual({ status, code });
   expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(answer.body).toMatchObject({
-    type: `urn:campaign-gateway:problem:${code}`,
+    type: `/problems/${code}`,
     status,
     code,
     requestId: answer.headers['x-request-id'],

@@ -10,6 +10,7 @@ import { setupSwagger } from './docs/swagger';
 import { registerBodyLimits } from './http/body-limits';
 import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-refusals';
 import { registerJsonBodyParser } from './http/json-body-parser';
+import { PublicEdge, PublicEdgeOptions, registerPublicEdge } from './http/public-edge';
 import { requestIdFor } from './http/request-id';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
@@ -17,10 +18,27 @@ import { ProblemFilter } from './problems/problem.filter';
 import { registerIdempotencyCompletion } from './idempotency/idempotency-completion';
 import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
 
+const CLIENT_KEYS = new WeakMap<NestFastifyApplication, ClientKeys>();
+
+/** The client keys an app admits with, for a reload (SIGHUP) to replace. */
+export function clientKeysOf(app: NestFastifyApplication): ClientKeys {
+  const keys = CLIENT_KEYS.get(app);
+  if (!keys) throw new Error('not an app built by createGatewayApp');
+  return keys;
+}
+
+export interface GatewayAppOptions extends AppModuleOptions {
+  /** PUBLIC_BASE_URL and TRUSTED_PROXIES (see public-edge.ts); unset: reached directly. */
+  edge?: PublicEdgeOptions;
+}
+
 /** Builds the whole gateway, ready to listen; used by main.ts and by the end-to-end tests. */
-export async function createGatewayApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+export async function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
   const { settings } = options.config;
+  const edge = new PublicEdge(options.edge);
   const adapter = new FastifyAdapter({
+    // X-Forwarded-For, -Host and -Proto are believed from TRUSTED_PROXIES only.
+    trustProxy: edge.trustProxy,
     genReqId: requestIdFor,
     requestIdHeader: false,
     // Every route's limit but the bulk one's (see registerBodyLimits).
@@ -31,6 +49,8 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
   });
+  // Before Nest adds its middleware (nestjs-pino binds the request's log line to it when it starts).
+  registerPublicEdge(adapter.getInstance(), edge);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
     // A failure while building the app (a bad account, say) is thrown to the caller, not a process exit.
@@ -57,7 +77,9 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
   });
   // Admission, before the body is read: the key (after the request id, which a 401 carries too),
   // then the route's body limit while the body arrives, then its depth before it is parsed.
-  registerClientAuthentication(fastify, new ClientKeys(options.config.clients));
+  const keys = new ClientKeys(options.config.clients);
+  CLIENT_KEYS.set(app, keys);
+  registerClientAuthentication(fastify, keys);
   registerBodyLimits(fastify, settings);
   registerJsonBodyParser(fastify);
   registerHttpMetrics(fastify, app.get(MetricsRegistry));
@@ -67,7 +89,7 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
     options.config.settings.idempotencyRetentionMs,
     app.get(Logger),
   );
-  setupSwagger(app, settings);
+  setupSwagger(app, settings, edge);
   await app.init();
   return app;
 }

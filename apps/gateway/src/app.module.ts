@@ -30,6 +30,7 @@ import { OperationsController } from './operations/operations.controller';
 import { operationsInfrastructure } from './operations/operations-infrastructure';
 import { OperationsService } from './operations/operations.service';
 import { ProblemFilter } from './problems/problem.filter';
+import { ProblemsController } from './problems/problems.controller';
 import { Draining } from './shutdown/draining';
 import { ClientThrottlerGuard, INBOUND_POLICY } from './throttling/client-throttler.guard';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from './tokens';
@@ -72,6 +73,7 @@ export class AppModule {
         OperationsController,
         HealthController,
         MetricsController,
+        ProblemsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },

@@ -10,8 +10,10 @@ import {
   StoreBundle,
   waitForRedis,
 } from '@app/store';
-import { createGatewayApp } from './app.factory';
+import { clientKeysOf, createGatewayApp } from './app.factory';
+import { reloadClientsOnSighup } from './auth/client-reload';
 import { bundledFile } from './bundled-files';
+import { publicEdgeFromEnv } from './http/public-edge';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
 import { exitGracefullyOnSignals, shutdownGraceFromEnv } from './shutdown/graceful-shutdown';
 import { HttpDrain } from './shutdown/http-drain';
@@ -29,15 +31,23 @@ async function main(): Promise<void> {
   const configPath = process.env.GATEWAY_CONFIG || bundledFile('config/sandbox.yaml');
   const config = loadGatewayConfig(configPath, { accountClasses: ACCOUNT_CONFIG_CLASSES });
   const graceMs = shutdownGraceFromEnv(process.env);
+  const edge = publicEdgeFromEnv(process.env);
   const store = await openStore();
-  const app = await createGatewayApp({ config, store });
+  const app = await createGatewayApp({ config, store, edge });
   const http = new HttpDrain(app.getHttpServer());
   exitGracefullyOnSignals(app, store, http, { graceMs, log: processLog.child({ context: 'shutdown' }) });
+  // SIGHUP: the clients (keys and grants) again from the same file, validated as at start.
+  reloadClientsOnSighup(
+    clientKeysOf(app),
+    () => loadGatewayConfig(configPath, { accountClasses: ACCOUNT_CONFIG_CLASSES }),
+    new Set(config.accounts.map((account) => account.id)),
+    processLog.child({ context: 'client-reload' }),
+  );
   const port = Number(process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
 
   const logger = app.get(Logger);
-  const url = `http://localhost:${port}`;
+  const url = edge.publicBaseUrl ?? `http://localhost:${port}`;
   logger.log(
     `campaign-gateway listening on ${url} (Swagger UI: ${url}/docs), configuration ${config.source}`,
   );

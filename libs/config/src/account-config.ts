@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -48,8 +49,18 @@ export class BaseAccountConfig {
   @IsIn(['isales', 'ozonetel'])
   provider!: ProviderName;
 
+  /** `https://` URL of the vendor's API; `http://` only with `allowInsecureHttp` (see the loader). */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   baseUrl!: string;
+
+  /**
+   * Lets `baseUrl` be plain `http://`, which sends the account's credentials (Ozonetel's apiKey, the
+   * iSales signature) in clear: for a sandbox or a vendor reached through a local TLS-terminating
+   * tunnel only. Without it an `http://` base URL stops the start.
+   */
+  @IsOptional()
+  @IsBoolean()
+  allowInsecureHttp?: boolean;
 
   /** PEM bundle of extra trusted CAs; a relative path is read from the configuration file's folder. */
   @IsOptional()

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  Allow,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
@@ -36,9 +37,19 @@ export class ClientConfig {
   })
   id!: string;
 
-  @IsString()
-  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'keySha256 must be the 64-digit hex SHA-256 of the client key' })
-  keySha256!: string;
+  /**
+   * The SHA-256 of the client key, or a list of them: a client holds two keys while one is rotated.
+   * Checked by the loader (one hash or a list; see checkClientKeys).
+   */
+  @Allow()
+  keySha256?: unknown;
+
+  /**
+   * The client key itself, or a list, normally as `${ENV}` secrets: the alternative to `keySha256` that
+   * lets the loader refuse keys shorter than 32 characters. Checked by the loader.
+   */
+  @Allow()
+  key?: unknown;
 
   /** Account ids, "*", or `{ id, capabilities }` grants; strings are turned into grants when loading. */
   @IsArray()
@@ -233,7 +244,8 @@ export interface ClientGrant {
 
 export interface Client {
   id: string;
-  keySha256: string;
+  /** The lower-case hex SHA-256 of every key of the client (two while one is rotated). */
+  keyHashes: readonly string[];
   grants: readonly ClientGrant[];
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,88 @@ describe('parseGatewayConfig', () => {
     const error = failure(() => parseGatewayConfig(config, { accountClasses, env: { SK: 's3cret' } }));
     expect(error.field).toBe(field);
     expect(error.message).not.toContain('s3cret');
+  });
+
+  describe('plain http:// vendor URLs', () => {
+    const insecure = (allow?: boolean) => {
+      const config: any = valid();
+      config.accounts[0].baseUrl = 'http://10.0.0.5:28080';
+      if (allow !== undefined) config.accounts[0].allowInsecureHttp = allow;
+      return config;
+    };
+
+    it.each([[undefined], [false]])('are refused with allowInsecureHttp %s, naming both fields', (allow) => {
+      const error = failure(() => parseGatewayConfig(insecure(allow), { accountClasses, env: { SK: 'x' } }));
+      expect(error.field).toBe('accounts[0].baseUrl');
+      expect(error.message).toContain('accounts[0].allowInsecureHttp: true');
+    });
+
+    it('are accepted when the account sets allowInsecureHttp: true', () => {
+      const config = parseGatewayConfig(insecure(true), { accountClasses, env: { SK: 'x' } });
+      expect(config.accounts[0]).toMatchObject({ baseUrl: 'http://10.0.0.5:28080', allowInsecureHttp: true });
+    });
+
+    it('must be a boolean', () => {
+      const config = insecure();
+      config.accounts[0].allowInsecureHttp = 'yes';
+      expect(failure(() => parseGatewayConfig(config, { accountClasses, env: { SK: 'x' } })).field).toBe(
+        'accounts[0].allowInsecureHttp',
+      );
+    });
+
+    it('https:// needs no flag', () => {
+      expect(parseGatewayConfig(valid(), { accountClasses, env: { SK: 'x' } }).accounts[0].baseUrl).toBe(
+        'https://10.0.0.5:28080',
+      );
+    });
+  });
+
+  describe('client keys', () => {
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const LONG_KEY = 'k'.repeat(32);
+    const parse = (client: Record<string, unknown>, env: Record<string, string> = {}) => {
+      const config: any = valid();
+      config.clients = [{ id: 'billing', accounts: ['*'], ...client }];
+      return parseGatewayConfig(config, { accountClasses, env: { SK: 'x', ...env } });
+    };
+
+    it('takes one hash, lower-cased', () => {
+      expect(parse({ keySha256: 'A'.repeat(64) }).clients[0].keyHashes).toEqual(['a'.repeat(64)]);
+    });
+
+    it('takes a list of hashes, so two keys are live while one is rotated', () => {
+      const hashes = [sha256('old'), sha256('new')];
+      expect(parse({ keySha256: hashes }).clients[0].keyHashes).toEqual(hashes);
+    });
+
+    it('takes the key itself from an ${ENV} secret, hashed, beside a hash', () => {
+      const parsed = parse({ keySha256: sha256('old'), key: '${BILLING_KEY}' }, { BILLING_KEY: LONG_KEY });
+      expect(parsed.clients[0].keyHashes).toEqual([sha256('old'), sha256(LONG_KEY)]);
+      expect(JSON.stringify(parsed.clients)).not.toContain(LONG_KEY);
+    });
+
+    it.each([
+      ['a key of 31 characters', 'clients[0].key', { key: 'k'.repeat(31) }],
+      ['a short key in a list', 'clients[0].key[1]', { key: [LONG_KEY, 'short'] }],
+      ['a key with a space', 'clients[0].key', { key: `${LONG_KEY} x` }],
+      ['a bad hash in a list', 'clients[0].keySha256[1]', { keySha256: [HASH, 'xyz'] }],
+      ['an empty list', 'clients[0].keySha256', { keySha256: [] }],
+      ['neither a hash nor a key', 'clients[0].keySha256', {}],
+      ['the same key twice', 'clients[0].key', { keySha256: sha256(LONG_KEY), key: LONG_KEY }],
+      ['five keys', 'clients[0].keySha256[4]', { keySha256: ['1', '2', '3', '4', '5'].map(sha256) }],
+    ])('refuses %s, naming %s, never the key', (_name, field, client) => {
+      const error = failure(() => parse(client));
+      expect(error.field).toBe(field);
+      expect(error.message).not.toContain(LONG_KEY);
+      expect(error.message).not.toContain('short');
+    });
+
+    it('refuses a key two clients share, naming the second', () => {
+      const config: any = valid();
+      config.clients.push({ id: 'other', keySha256: [sha256('x'), HASH], accounts: ['*'] });
+      const error = failure(() => parseGatewayConfig(config, { accountClasses, env: { SK: 'x' } }));
+      expect(error.field).toBe('clients[1].keySha256[1]');
+    });
   });
 
   it('keeps a narrowed grant', () => {

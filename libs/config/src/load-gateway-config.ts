@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
@@ -10,6 +11,7 @@ import {
   Client,
   DEFAULT_SETTINGS,
   GatewayConfig,
+  ClientConfig,
   GatewayFileConfig,
   GatewaySettings,
 } from './gateway-config';
@@ -74,15 +76,13 @@ export function parseGatewayConfig(raw: unknown, options: ParseConfigOptions): G
     file.clients.map((c) => c.id),
     (i) => `clients[${i}].id`,
   );
-  checkUnique(
-    file.clients.map((c) => c.keySha256.toLowerCase()),
-    (i) => `clients[${i}].keySha256`,
-  );
+  const keyHashes = file.clients.map((client, c) => clientKeyHashes(client, `clients[${c}]`));
+  checkUniqueKeys(keyHashes);
 
   const accountIds = new Set(accounts.map((a) => a.id));
   const clients: Client[] = file.clients.map((client, c) => ({
     id: client.id,
-    keySha256: client.keySha256.toLowerCase(),
+    keyHashes: keyHashes[c].map(({ hash }) => hash),
     grants: client.accounts.map((grant, g) => {
       if (grant.id !== '*' && !accountIds.has(grant.id)) {
         throw new ConfigError(
@@ -116,6 +116,13 @@ function parseAccount(
   }
   const account = plainToInstance(cls, raw);
   throwFirst(validateSync(account, VALIDATE_STRICT), path);
+  if (new URL(account.baseUrl).protocol === 'http:' && account.allowInsecureHttp !== true) {
+    throw new ConfigError(
+      `${path}.baseUrl`,
+      "is plain http://, which would send the account's credentials in clear: use https://, or set " +
+        `${path}.allowInsecureHttp: true for a sandbox`,
+    );
+  }
   if (account.caFile) {
     account.caFile = isAbsolute(account.caFile)
       ? account.caFile
@@ -155,6 +162,72 @@ function throwFirst(errors: Parameters<typeof flattenValidationErrors>[0], paren
       first.field,
       first.message.replace(/^an unknown value was passed to the validate function$/, 'is not an object'),
     );
+}
+
+/** The shortest client key `key` accepts: 32 characters of a random token carry enough entropy. */
+export const MIN_CLIENT_KEY_LENGTH = 32;
+/** What a bearer token may hold (see the gateway's Authorization parser): visible ASCII, at most 512. */
+const CLIENT_KEY = /^[\x21-\x7e]{1,512}$/;
+const KEY_SHA256 = /^[0-9a-fA-F]{64}$/;
+/** Keys a client may hold at once: two while rotating, and a little room. */
+const MAX_KEYS_PER_CLIENT = 4;
+
+interface KeyHash {
+  hash: string;
+  field: string;
+}
+
+/**
+ * A client's keys as SHA-256 hashes, each with the field it came from: `keySha256` (one hash or a
+ * list) and `key` (one key or a list, normally `${ENV}` secrets). Only `key` can be held to a minimum
+ * length: a hash says nothing about the length of what was hashed.
+ */
+function clientKeyHashes(client: ClientConfig, path: string): KeyHash[] {
+  const hashes: KeyHash[] = [];
+  const listOf = (field: 'keySha256' | 'key'): { value: unknown; field: string }[] => {
+    const value = client[field];
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) return [{ value, field: `${path}.${field}` }];
+    if (value.length === 0) throw new ConfigError(`${path}.${field}`, 'must not be an empty list');
+    return (value as unknown[]).map((item, i) => ({ value: item, field: `${path}.${field}[${i}]` }));
+  };
+  for (const { value, field } of listOf('keySha256')) {
+    if (typeof value !== 'string' || !KEY_SHA256.test(value)) {
+      throw new ConfigError(field, 'keySha256 must be the 64-digit hex SHA-256 of the client key');
+    }
+    hashes.push({ hash: value.toLowerCase(), field });
+  }
+  for (const { value, field } of listOf('key')) {
+    if (typeof value !== 'string' || !CLIENT_KEY.test(value)) {
+      throw new ConfigError(field, 'must be a client key of visible ASCII characters (at most 512)');
+    }
+    if (value.length < MIN_CLIENT_KEY_LENGTH) {
+      throw new ConfigError(
+        field,
+        `is ${value.length} characters long; a client key must have at least ${MIN_CLIENT_KEY_LENGTH}`,
+      );
+    }
+    hashes.push({ hash: createHash('sha256').update(value).digest('hex'), field });
+  }
+  if (hashes.length === 0) {
+    throw new ConfigError(`${path}.keySha256`, 'is required (or key): the SHA-256 of the client key');
+  }
+  if (hashes.length > MAX_KEYS_PER_CLIENT) {
+    throw new ConfigError(
+      hashes[MAX_KEYS_PER_CLIENT].field,
+      `is one key too many: a client holds at most ${MAX_KEYS_PER_CLIENT}`,
+    );
+  }
+  return hashes;
+}
+
+/** A key opens one client: the same key twice (in one client or two) is refused, named. */
+function checkUniqueKeys(clients: KeyHash[][]): void {
+  const seen = new Set<string>();
+  for (const { hash, field } of clients.flat()) {
+    if (seen.has(hash)) throw new ConfigError(field, 'repeats a client key: each key opens one client');
+    seen.add(hash);
+  }
 }
 
 function checkUnique(values: string[], pathOf: (index: number) => string): void {

@@ -16,7 +16,12 @@ export class AccountsController {
   constructor(private readonly access: AccountAccess) {}
 
   @Get('accounts')
-  @ApiOperation({ summary: 'The accounts this client may use, with what it may do on each; never a secret' })
+  @ApiOperation({
+    operationId: 'listAccounts',
+    description:
+      'Each account with its provider and the capabilities this client holds there; accounts not granted are not listed. Never a credential.',
+    summary: 'The accounts this client may use, with what it may do on each; never a secret',
+  })
   @ApiOkResponse({ type: AccountListDto })
   accounts(@CurrentClient() client: Client): AccountListDto {
     return {
@@ -29,7 +34,12 @@ export class AccountsController {
   }
 
   @Get('providers')
-  @ApiOperation({ summary: 'The providers the gateway speaks, their capabilities and documented limits' })
+  @ApiOperation({
+    operationId: 'listProviders',
+    description:
+      "Every provider the gateway speaks, with its capabilities and the vendor's documented limits (numbers, rate budget).",
+    summary: 'The providers the gateway speaks, their capabilities and documented limits',
+  })
   @ApiOkResponse({ type: ProviderListDto })
   providers(): ProviderListDto {
     return {

@@ -15,10 +15,23 @@ export type KeyCheck = { client: Client } | { client?: undefined; refusal: Gatew
  * lookup is by hash, which gives a timing side channel nothing to compare character by character.
  */
 export class ClientKeys {
-  private readonly clientsByHash: Map<string, Client>;
+  private clientsByHash: ReadonlyMap<string, Client>;
 
   constructor(clients: readonly Client[]) {
-    this.clientsByHash = new Map(clients.map((client) => [client.keySha256, client]));
+    this.clientsByHash = byHash(clients);
+  }
+
+  /**
+   * Swaps in another set of clients at once (a SIGHUP reload): a request admitted before keeps the
+   * client it was admitted as; every request admitted after sees only the new set.
+   */
+  replace(clients: readonly Client[]): void {
+    this.clientsByHash = byHash(clients);
+  }
+
+  /** How many clients and keys are live, for the reload log (never a hash). */
+  get size(): { clients: number; keys: number } {
+    return { clients: new Set(this.clientsByHash.values()).size, keys: this.clientsByHash.size };
   }
 
   check(authorization: string | undefined): KeyCheck {
@@ -34,4 +47,9 @@ export class ClientKeys {
       ),
     };
   }
+}
+
+/** Every key of every client (a rotating client has two) maps to its client. */
+function byHash(clients: readonly Client[]): ReadonlyMap<string, Client> {
+  return new Map(clients.flatMap((client) => client.keyHashes.map((hash) => [hash, client] as const)));
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { publicLink } from '../http/public-edge';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Client } from '@app/config';
@@ -28,6 +29,7 @@ export class CallbacksController {
   @ApiIdempotent()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'createCallback',
     summary: 'Book a callback (reserved call)',
     description:
       'The vendor is asked once: a create is never retried by the gateway, so send an Idempotency-Key and retry with it. ' +
@@ -65,7 +67,10 @@ export class CallbacksController {
     const callback = await this.callbacks.create(client, accountId, body, requestId);
     void reply.header(
       'Location',
-      `/v1/accounts/${encodeURIComponent(accountId)}/callbacks/${encodeURIComponent(callback.id)}`,
+      publicLink(
+        reply.request,
+        `/v1/accounts/${encodeURIComponent(accountId)}/callbacks/${encodeURIComponent(callback.id)}`,
+      ),
     );
     return callback;
   }
@@ -74,6 +79,7 @@ export class CallbacksController {
   @ApiIdempotent()
   @HttpCode(204)
   @ApiOperation({
+    operationId: 'cancelCallback',
     summary: 'Cancel a callback',
     description: 'Refused (409 callback_in_progress) while its call is being placed.',
   })

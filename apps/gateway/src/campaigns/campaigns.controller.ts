@@ -58,6 +58,7 @@ export class CampaignsController {
   @ApiIdempotent()
   @HttpCode(204)
   @ApiOperation({
+    operationId: 'deleteCampaign',
     summary: 'Delete a campaign',
     description: 'Refused (409 campaign_running) while the campaign runs.',
   })
@@ -82,7 +83,12 @@ export class CampaignsController {
   @Post('pause')
   @ApiIdempotent()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Pause a running campaign' })
+  @ApiOperation({
+    operationId: 'pauseCampaign',
+    description:
+      'iSales only (Ozonetel is 501 operation_not_supported, nothing sent). A campaign already paused is 409 campaign_state_conflict.',
+    summary: 'Pause a running campaign',
+  })
   @ApiOkResponse({ type: CampaignStateDto })
   @ApiProblems(...CAMPAIGN_PROBLEMS, 'campaign_state_conflict')
   async pause(
@@ -98,7 +104,12 @@ export class CampaignsController {
   @Post('resume')
   @ApiIdempotent()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resume a paused campaign' })
+  @ApiOperation({
+    operationId: 'resumeCampaign',
+    description:
+      'iSales only (Ozonetel is 501 operation_not_supported, nothing sent). A campaign already running is 409 campaign_state_conflict.',
+    summary: 'Resume a paused campaign',
+  })
   @ApiOkResponse({ type: CampaignStateDto })
   @ApiProblems(...CAMPAIGN_PROBLEMS, 'campaign_state_conflict')
   async resume(

@@ -20,6 +20,7 @@ import {
   VENDOR_PROBLEMS,
 } from '../docs/api-problems.decorator';
 import { BulkBody } from '../http/body-limits';
+import { publicLink } from '../http/public-edge';
 import { RequestId } from '../http/request-id';
 import { DeleteContactsResult } from './contact-request';
 import { OperationDto } from '../operations/operation.dto';
@@ -42,6 +43,7 @@ export class ContactsController {
   @ApiIdempotent()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'deleteContacts',
     summary: 'Delete numbers from a campaign',
     description:
       'By a list of numbers, or (iSales) by sessionId, customField or scheduled time: exactly one of these selectors per request. ' +
@@ -68,7 +70,11 @@ export class ContactsController {
     type: OperationDto,
     description: 'The work continues as an operation.',
     headers: {
-      Location: { description: '/v1/operations/{id}', schema: { type: 'string' } },
+      Location: {
+        description:
+          'The operation: /v1/operations/{id}, under the public base URL (PUBLIC_BASE_URL, or the prefix a trusted proxy announced)',
+        schema: { type: 'string' },
+      },
       'Preference-Applied': {
         description: 'respond-async or wait=N, when honoured',
         schema: { type: 'string' },
@@ -114,7 +120,7 @@ export class ContactsController {
     if (deletion.kind === 'done') return deletion.result;
 
     let operation = deletion.operation;
-    void reply.header('Location', `/v1/operations/${operation.id}`);
+    void reply.header('Location', publicLink(reply.request, `/v1/operations/${operation.id}`));
     if (preferences.respondAsync) {
       void reply.header('Preference-Applied', 'respond-async');
     } else if (preferences.waitSeconds !== undefined) {

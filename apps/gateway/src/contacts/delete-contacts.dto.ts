@@ -12,6 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ScheduleMatch } from '@app/core';
+import { ProviderDetailDto } from '../problems/problem.dto';
 import { DIAL_STRING_RULE, IsDialStringList, IsRfc3339 } from '../http/validators';
 
 export const MAX_PHONE_NUMBERS = 200_000;
@@ -95,10 +96,10 @@ export class DeleteContactsDto {
   @Length(1, 200)
   contactName?: string;
 
+  // No `default` in the schema: generated clients (openapi-typescript) would make the field required.
   @ApiPropertyOptional({
-    default: false,
     description:
-      'iSales only: move the deleted numbers to the history table. true on Ozonetel is 422 field_not_supported.',
+      'iSales only: move the deleted numbers to the history table (absent: false). true on Ozonetel is 422 field_not_supported.',
   })
   @IsOptional()
   @IsBoolean()
@@ -110,7 +111,11 @@ export class ContactErrorDto {
   code!: string;
   @ApiProperty({ example: 'The number cannot be deleted in its current state' })
   detail!: string;
-  @ApiPropertyOptional({ example: { name: 'isales', code: '0200028' } })
+  @ApiPropertyOptional({
+    type: ProviderDetailDto,
+    example: { name: 'isales', code: '0200028' },
+    description: "Whenever a vendor's answer caused the outcome.",
+  })
   provider?: { name: string; code?: string; message?: string };
 }
 

@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { GatewaySettings } from '@app/config';
 import { ERROR_CATALOGUE, ERROR_CODES } from '@app/core';
 import { MAX_JSON_DEPTH } from '../http/json-depth';
+import { PublicEdge } from '../http/public-edge';
 import { documentAdmission } from './admission-docs';
+import { finishDocument } from './finish-document';
 
 const DESCRIPTION = `
 One provider-neutral API for outbound campaigns on **Huawei CEC CC-iSales** and **Ozonetel CloudAgent**.
@@ -34,11 +37,13 @@ ${ERROR_CODES.map((code) => `| \`${code}\` | ${ERROR_CATALOGUE[code].status} | $
 export function setupSwagger(
   app: INestApplication,
   settings: Pick<GatewaySettings, 'bodyLimitBytes' | 'bulkBodyLimitBytes'>,
+  edge: PublicEdge,
 ): void {
   const config = new DocumentBuilder()
     .setTitle('campaign-gateway')
     .setDescription(DESCRIPTION)
     .setVersion('1.0')
+    .addServer('/', 'This gateway')
     .addBearerAuth(
       {
         type: 'http',
@@ -48,10 +53,22 @@ export function setupSwagger(
       'client-key',
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  documentAdmission(document, settings);
+  const built = SwaggerModule.createDocument(app, config);
+  documentAdmission(built, settings);
+  const document = finishDocument(built);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
+    // `servers` per request: PUBLIC_BASE_URL, or where a trusted proxy says the client called, so
+    // Try-it-out calls the gateway under its public prefix.
+    patchDocumentOnRequest: <TRequest>(request: TRequest, _reply: unknown, doc: OpenAPIObject) => ({
+      ...doc,
+      servers: [
+        {
+          url: edge.baseUrl(request as FastifyRequest),
+          description: 'This gateway, as its clients reach it',
+        },
+      ],
+    }),
   });
 }

@@ -26,7 +26,12 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is up and answering' })
+  @ApiOperation({
+    operationId: 'getLiveness',
+    description:
+      "200 while the process answers; for the orchestrator's liveness probe. Open, without a client key.",
+    summary: 'The process is up and answering',
+  })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -38,6 +43,9 @@ export class HealthController {
    */
   @Get('ready')
   @ApiOperation({
+    operationId: 'getReadiness',
+    description:
+      '200 when the configuration is loaded and the store answers; 503 otherwise, and at once when a shutdown begins. Open, without a client key.',
     summary: 'The gateway can serve: configuration loaded, store reachable, not shutting down',
   })
   @ApiOkResponse({ schema: { example: { status: 'ok', info: { store: { status: 'up', kind: 'redis' } } } } })

@@ -28,10 +28,12 @@ export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): Params {
           /^\/(health|metrics)/.test(req.originalUrl ?? req.url ?? ''),
       },
       serializers: {
-        req: (req: { id?: string; method?: string; url?: string }) => ({
+        req: (req: { id?: string; method?: string; url?: string; raw?: { clientAddress?: string } }) => ({
           id: req.id,
           method: req.method,
           url: req.url,
+          // The client's address, through the trusted proxies (http/public-edge.ts).
+          remoteAddress: req.raw?.clientAddress,
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },

@@ -22,6 +22,7 @@ export class OperationsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'getOperation',
     summary: 'Progress of a bulk operation',
     description:
       "Visible only to clients granted its account. An operation lives in the gateway's Redis: it survives restarts of the gateway, and of Redis when Redis persists its data (append-only file). `404 operation_not_found` means nothing is known of it: a wrong id, past its retention, or lost with the store's data (Redis restarted without persistence); the gateway sends none of its numbers any more (those in flight when it was lost may have reached the vendor), so check the campaign and send what is left again. An operation is never reported `completed` unless every number has an outcome. An active operation that lost its queued work while its record survived (Redis restored from an older snapshot) is found within about twice `settings.operationLockMs` and resumes: numbers sent after that snapshot are sent again, and one the vendor no longer has is recorded as `not_found`.",
@@ -34,6 +35,7 @@ export class OperationsController {
 
   @Get('results')
   @ApiOperation({
+    operationId: 'listOperationResults',
     summary: "Each number's outcome, in the order given",
     description: 'Cursor paging: pass `nextCursor` as `cursor` until it is null. `outcome` keeps one kind.',
   })
@@ -51,6 +53,7 @@ export class OperationsController {
   @HttpCode(200)
   @ApiIdempotent()
   @ApiOperation({
+    operationId: 'cancelOperation',
     summary: 'Stop a bulk operation',
     description:
       'Sending stops at once: calls already at the vendor finish and are recorded; numbers not yet sent stay untouched. Cancelling an ended operation changes nothing and answers it as it is.',

@@ -20,8 +20,9 @@ export class ProviderDetailDto {
 /** RFC 9457 problem details, as every error answer carries them. */
 export class ProblemDto {
   @ApiProperty({
-    example: 'urn:campaign-gateway:problem:validation_failed',
-    description: 'A stable URI per code.',
+    example: '/problems/validation_failed',
+    description:
+      'A stable URL per code, served by the gateway (a short page saying what the code means): absolute under PUBLIC_BASE_URL when that is set, else an absolute path.',
   })
   type!: string;
   @ApiProperty({ example: 'The request is malformed or out of range' })

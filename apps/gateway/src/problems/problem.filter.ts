@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger, InjectPinoLogger } from 'nestjs-pino';
 import type { RequestWithOutcome } from '../idempotency/idempotency-completion';
+import { problemTypeBase } from '../http/public-edge';
 import { PROBLEM_CONTENT_TYPE, problemFrom } from './problem';
 import { toGatewayError } from './to-gateway-error';
 
@@ -27,7 +28,12 @@ export class ProblemFilter implements ExceptionFilter {
     }
     // Seen by the idempotency completion: such an answer is kept under its key, whatever its status.
     if (error.outcomeUnknown) (request as RequestWithOutcome).outcomeUnknown = true;
-    const problem = problemFrom(error, String(request.id), request.url.split('?')[0]);
+    const problem = problemFrom(
+      error,
+      String(request.id),
+      request.url.split('?')[0],
+      problemTypeBase(request),
+    );
     if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
     void reply.status(problem.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(problem);
   }

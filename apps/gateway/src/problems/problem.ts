@@ -15,10 +15,16 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export function problemFrom(error: GatewayError, requestId: string, instance?: string): Problem {
+/** `typeBase`: PUBLIC_BASE_URL, when set, so `type` resolves from outside (see problemType). */
+export function problemFrom(
+  error: GatewayError,
+  requestId: string,
+  instance?: string,
+  typeBase?: string,
+): Problem {
   const entry = ERROR_CATALOGUE[error.code];
   return {
-    type: problemType(error.code),
+    type: problemType(error.code, typeBase),
     title: entry.title,
     status: entry.status,
     detail: error.detail,

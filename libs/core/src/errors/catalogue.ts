@@ -41,7 +41,10 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
 
-/** A stable URI per code, as RFC 9457 asks for `type`. */
-export function problemType(code: ErrorCode): string {
-  return `urn:campaign-gateway:problem:${code}`;
+/**
+ * A stable URL per code, as RFC 9457 asks for `type`, that the gateway serves (`GET /problems/{code}`):
+ * absolute under `base` (the deployment's PUBLIC_BASE_URL), else an absolute path.
+ */
+export function problemType(code: ErrorCode, base = ''): string {
+  return `${base}/problems/${code}`;
 }
