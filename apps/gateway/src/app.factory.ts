@@ -16,9 +16,14 @@ import { MetricsRegistry } from './metrics/metrics-registry';
 import { ProblemFilter } from './problems/problem.filter';
 import { registerIdempotencyCompletion } from './idempotency/idempotency-completion';
 import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
+import { registerRequestTelemetry } from './logging/request-telemetry';
+import { tracingServerFactory } from './telemetry/server-spans';
+import { startTelemetry } from './telemetry/telemetry';
 
 /** Builds the whole gateway, ready to listen; used by main.ts and by the end-to-end tests. */
 export async function createGatewayApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  // main.ts started it before anything loaded; a gateway built in-process (the e2e tests) starts it here.
+  startTelemetry();
   const { settings } = options.config;
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
@@ -30,6 +35,8 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // Every request in a server span continuing the caller's trace (see server-spans.ts).
+    serverFactory: tracingServerFactory,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
@@ -58,6 +65,7 @@ export async function createGatewayApp(options: AppModuleOptions): Promise<NestF
   // Admission, before the body is read: the key (after the request id, which a 401 carries too),
   // then the route's body limit while the body arrives, then its depth before it is parsed.
   registerClientAuthentication(fastify, new ClientKeys(options.config.clients));
+  registerRequestTelemetry(fastify);
   registerBodyLimits(fastify, settings);
   registerJsonBodyParser(fastify);
   registerHttpMetrics(fastify, app.get(MetricsRegistry));
