@@ -2,13 +2,20 @@ import { Writable } from 'node:stream';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseGatewayConfig } from '@app/config';
-import { createMemoryStore } from '@app/store';
+import { createMemoryStore, StoreBundle } from '@app/store';
 import { createGatewayApp } from '../apps/gateway/src/app.factory';
 import { ACCOUNT_CONFIG_CLASSES } from '../apps/gateway/src/providers/provider-registry';
 import { startTelemetry } from '../apps/gateway/src/telemetry/telemetry';
 import { client } from './support/http';
 import { KEYS } from './support/keys';
-import { resetSandbox, startTestSandbox, TestSandbox, vendorCalls } from './support/sandbox';
+import { numberRange, seedOzonetelNumbers, waitForOperation } from './support/operations';
+import {
+  ozonetelDeleteCalls,
+  resetSandbox,
+  startTestSandbox,
+  TestSandbox,
+  vendorCalls,
+} from './support/sandbox';
 import { testConfig } from './support/gateway';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -23,6 +30,7 @@ describe('observability', () => {
   let sandbox: TestSandbox;
   let app: NestFastifyApplication;
   let url: string;
+  const store: StoreBundle = createMemoryStore();
 
   beforeAll(async () => {
     startTelemetry({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
@@ -37,7 +45,7 @@ describe('observability', () => {
         done();
       },
     });
-    app = await createGatewayApp({ config, store: createMemoryStore(), logLevel: 'info', logStream });
+    app = await createGatewayApp({ config, store, logLevel: 'info', logStream });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -49,6 +57,7 @@ describe('observability', () => {
   });
   afterAll(async () => {
     await app.close();
+    await store.close();
     await sandbox.close();
   });
 
@@ -72,5 +81,49 @@ describe('observability', () => {
     const names = spans.getFinishedSpans().map((span) => span.name);
     expect(names).toEqual(expect.arrayContaining(['budget wait', 'isales PUT']));
     expect(spans.getFinishedSpans().every((span) => span.spanContext().traceId === TRACE_ID)).toBe(true);
+  });
+
+  it("keeps the starting request's traceparent on a bulk operation, and links each chunk's trace to it", async () => {
+    const numbers = numberRange(9_700_500_000, 7); // three chunks of at most 3
+    await seedOzonetelNumbers(sandbox, numbers);
+    const accepted = await admin().post('/v1/accounts/in-ozonetel/campaigns/Renewals_Q4/contacts/delete', {
+      body: { phoneNumbers: numbers },
+      headers: { traceparent: TRACEPARENT },
+    });
+    expect(accepted.status).toBe(202);
+    const done = await waitForOperation(admin(), accepted.body.id);
+    expect(done.status).toBe('completed');
+
+    // The operation keeps the trace of the request that started it: the caller's trace, the gateway's span.
+    const stored = (await store.operations.get(accepted.body.id))!.traceparent!;
+    const [, storedTrace, requestSpan] = W3C.exec(stored)!;
+    expect(storedTrace).toBe(TRACE_ID);
+    expect(requestSpan).not.toBe(CALLER_SPAN);
+
+    // Each chunk runs in a trace of its own whose root span links to that request's span.
+    const chunkSpans = spans.getFinishedSpans().filter((span) => span.name === 'operation chunk');
+    expect(chunkSpans.map((span) => span.attributes['gateway.operation.chunk']).sort()).toEqual([0, 1, 2]);
+    for (const span of chunkSpans) {
+      expect(span.spanContext().traceId).not.toBe(TRACE_ID);
+      expect(span.links.map((link) => link.context)).toEqual([
+        expect.objectContaining({ traceId: TRACE_ID, spanId: requestSpan }),
+      ]);
+    }
+
+    // Every number went to the vendor with a traceparent of its chunk's trace.
+    const calls = await ozonetelDeleteCalls(sandbox);
+    expect(calls).toHaveLength(7);
+    const chunkTraces = new Set(chunkSpans.map((span) => span.spanContext().traceId));
+    for (const call of calls) expect(chunkTraces.has(W3C.exec(call.traceparent!)![1])).toBe(true);
+
+    // And each vendor log line names the operation and its chunk, in the chunk's trace.
+    const vendorLines = lines.filter(
+      (l) => l.msg === 'vendor exchange' && l.operationId === accepted.body.id,
+    );
+    expect(vendorLines).toHaveLength(7);
+    for (const line of vendorLines) {
+      expect(line.chunkIndex).toEqual(expect.any(Number));
+      expect(chunkTraces.has(line.trace_id as string)).toBe(true);
+    }
   });
 });

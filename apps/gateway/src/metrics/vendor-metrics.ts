@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { VendorExchange } from '@app/http-client';
+import { currentWorkScope } from '../telemetry/work-scope';
 import { MetricsRegistry } from './metrics-registry';
 
 /** Counts and times every vendor exchange, and logs it without headers or bodies (they hold secrets). */
@@ -43,6 +44,7 @@ export class VendorMetrics {
         status: exchange.status,
         errorCode: exchange.errorCode,
         durationMs: Math.round(exchange.durationMs),
+        ...currentWorkScope(),
       },
       'vendor exchange',
     );
