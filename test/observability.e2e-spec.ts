@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -21,6 +23,9 @@ import { testConfig } from './support/gateway';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 const TRACEPARENT = `00-${TRACE_ID}-${CALLER_SPAN}-01`;
+const { version } = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as {
+  version: string;
+};
 const W3C = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/;
 
 /** Tracing, log lines and metric labels, seen from outside: over HTTP, in the sandbox and in the logs. */
@@ -78,6 +83,32 @@ describe('observability', () => {
 
     const vendorLine = lines.find((l) => l.msg === 'vendor exchange')!;
     expect(vendorLine).toMatchObject({ trace_id: TRACE_ID, req: { id: 'trace-me-1' } });
+    // Every line: a level label, an ISO time, the service and its version.
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatchObject({ level: expect.any(String), service: 'campaign-gateway', version });
+      expect(line.time).toBe(new Date(line.time as string).toISOString());
+    }
+    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({
+      level: 'info',
+      clientId: 'admin',
+      trace_id: TRACE_ID,
+      res: { statusCode: 200 },
+    });
+    // One audit line for the one mutating vendor call, under its own name for routing.
+    expect(lines.filter((l) => l.log === 'audit')).toEqual([
+      expect.objectContaining({
+        log: 'audit',
+        clientId: 'admin',
+        account: 'cn-isales',
+        action: 'campaign.pause',
+        target: { campaignId: '1002' },
+        outcome: 'ok',
+        requestId: 'trace-me-1',
+        trace_id: TRACE_ID,
+      }),
+    ]);
+
     const names = spans.getFinishedSpans().map((span) => span.name);
     expect(names).toEqual(expect.arrayContaining(['budget wait', 'isales PUT']));
     expect(spans.getFinishedSpans().every((span) => span.spanContext().traceId === TRACE_ID)).toBe(true);
@@ -115,6 +146,17 @@ describe('observability', () => {
     expect(calls).toHaveLength(7);
     const chunkTraces = new Set(chunkSpans.map((span) => span.spanContext().traceId));
     for (const call of calls) expect(chunkTraces.has(W3C.exec(call.traceparent!)![1])).toBe(true);
+
+    // One audit line per number sent, naming the client, the operation and the chunk.
+    const audits = lines.filter((l) => l.log === 'audit' && l.operationId === accepted.body.id);
+    expect(audits).toHaveLength(7);
+    expect(audits[0]).toMatchObject({
+      clientId: 'admin',
+      account: 'in-ozonetel',
+      action: 'contact.delete',
+      target: { campaignId: 'Renewals_Q4', phoneNumber: expect.any(String) },
+      outcome: 'deleted',
+    });
 
     // And each vendor log line names the operation and its chunk, in the chunk's trace.
     const vendorLines = lines.filter(
