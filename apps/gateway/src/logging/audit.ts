@@ -62,10 +62,8 @@ export function audited(adapter: ProviderAdapter, sink: AuditSink): ProviderAdap
         ...currentWorkScope(),
       };
       try {
-        const result = (await (original as (...a: unknown[]) => Promise<unknown>).apply(
-          adapter,
-          args,
-        )) as unknown;
+        const call = original as (...a: unknown[]) => Promise<unknown>;
+        const result: unknown = await call.apply(adapter, args);
         sink.info({ ...line, outcome: outcomeOf(result) }, 'audit');
         return result;
       } catch (error) {
@@ -95,7 +93,7 @@ export function audited(adapter: ProviderAdapter, sink: AuditSink): ProviderAdap
 function outcomeOf(result: unknown): string {
   if (result && typeof result === 'object') {
     if ('outcome' in result) return (result as ContactOutcome).outcome;
-    if ('deleted' in result) return `deleted:${String((result as { deleted: unknown }).deleted)}`;
+    if ('deleted' in result) return `deleted:${String(result.deleted)}`;
     if ('id' in result) return `created:${(result as Callback).id}`;
   }
   return 'ok';
