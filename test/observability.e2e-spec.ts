@@ -168,4 +168,30 @@ describe('observability', () => {
       expect(chunkTraces.has(line.trace_id as string)).toBe(true);
     }
   });
+
+  it('labels metrics: client and problem code on requests, vendor results, breaker state, waiting operations', async () => {
+    await admin().post('/v1/accounts/cn-isales/campaigns/1002/pause');
+    const refused = await admin().post('/v1/accounts/in-ozonetel/campaigns/Renewals_Q4/pause');
+    expect(refused.status).toBe(501);
+    const missing = await admin().post('/v1/accounts/cn-isales/campaigns/424242/pause');
+    const scrape = (await client(url, null).get('/metrics')).text;
+    const line = (pattern: string) =>
+      scrape.split('\n').find((l) => l.startsWith(pattern) || l.includes(pattern));
+
+    expect(
+      line(
+        'gateway_http_requests_total{method="POST",route="/v1/accounts/:accountId/campaigns/:campaignId/pause",status="200",client="admin",code=""}',
+      ),
+    ).toBeDefined();
+    expect(line('status="501",client="admin",code="operation_not_supported"}')).toBeDefined();
+    expect(
+      line(
+        'gateway_vendor_results_total{provider="isales",account="cn-isales",action="campaign.pause",result="ok"}',
+      ),
+    ).toBeDefined();
+    expect(line(`action="campaign.pause",result="${missing.body.code as string}"}`)).toBeDefined();
+    expect(line('gateway_vendor_circuit_state{provider="isales",account="cn-isales"} 0')).toBeDefined();
+    expect(line('gateway_operations_waiting{account="in-ozonetel"} 0')).toBeDefined();
+    expect(line('gateway_operation_queued_numbers{account="in-ozonetel"} 0')).toBeDefined();
+  });
 });

@@ -70,7 +70,11 @@ export interface VendorExchange {
   status?: number;
   durationMs: number;
   errorCode?: string;
+  /** The account's circuit breaker after the exchange. */
+  circuit: CircuitState;
 }
+
+export type CircuitState = 'closed' | 'half_open' | 'open';
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -291,7 +295,13 @@ export class VendorHttpClient {
       status: e.status,
       durationMs: performance.now() - e.started,
       errorCode: e.errorCode,
+      circuit: this.circuitState(),
     });
+  }
+
+  circuitState(): CircuitState {
+    if (this.circuit.halfOpen) return 'half_open';
+    return this.circuit.opened ? 'open' : 'closed';
   }
 }
 

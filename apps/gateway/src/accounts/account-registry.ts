@@ -93,7 +93,9 @@ export class AccountRegistry implements OnApplicationShutdown {
       descriptor: registration.descriptor,
       rateLimit,
       marginMs,
-      adapter: audited(adapter, this.audit),
+      adapter: audited(adapter, this.audit, (action, result) =>
+        metrics.result(accountConfig.provider, accountConfig.id, action, result),
+      ),
     };
   }
 }

@@ -45,7 +45,12 @@ const ACTIONS = {
  * code; `sent: false` when nothing reached the vendor), with the request id and (by the log mixin) the
  * trace id. Every line has `"log":"audit"`, so a log router can send them to a sink of their own.
  */
-export function audited(adapter: ProviderAdapter, sink: AuditSink): ProviderAdapter {
+export function audited(
+  adapter: ProviderAdapter,
+  sink: AuditSink,
+  /** Told each call's result class (the outcome or problem code, without counts or ids), for metrics. */
+  onResult?: (action: string, result: string) => void,
+): ProviderAdapter {
   const wrappers = new Map<PropertyKey, unknown>();
   for (const [method, { action, target }] of Object.entries(ACTIONS)) {
     const original = (adapter as unknown as Record<string, unknown>)[method];
@@ -64,7 +69,9 @@ export function audited(adapter: ProviderAdapter, sink: AuditSink): ProviderAdap
       try {
         const call = original as (...a: unknown[]) => Promise<unknown>;
         const result: unknown = await call.apply(adapter, args);
-        sink.info({ ...line, outcome: outcomeOf(result) }, 'audit');
+        const outcome = outcomeOf(result);
+        sink.info({ ...line, outcome }, 'audit');
+        onResult?.(action, outcome.split(':')[0]);
         return result;
       } catch (error) {
         const gatewayError = error instanceof GatewayError ? error : undefined;
@@ -76,6 +83,7 @@ export function audited(adapter: ProviderAdapter, sink: AuditSink): ProviderAdap
           },
           'audit',
         );
+        onResult?.(action, gatewayError?.code ?? 'internal_error');
         throw error;
       }
     });
