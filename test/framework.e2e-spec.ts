@@ -143,7 +143,7 @@ describe('the HTTP surface', () => {
     const metrics = await api.get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(
-      /gateway_http_requests_total\{method="POST",route="\/v1\/accounts\/:accountId\/campaigns\/:campaignId\/pause",status="200"\} [1-9]/,
+      /gateway_http_requests_total\{method="POST",route="\/v1\/accounts\/:accountId\/campaigns\/:campaignId\/pause",status="200",client="admin",code=""\} [1-9]/,
     );
     expect(metrics.text).toMatch(
       /gateway_vendor_requests_total\{provider="isales",account="cn-isales",outcome="200"\} [1-9]/,

@@ -35,6 +35,7 @@ export interface VendorCall {
   response: any;
   rateLimited: boolean;
   fault?: string;
+  traceparent?: string;
 }
 
 export async function vendorCalls(vendor: ApiClient): Promise<VendorCall[]> {

@@ -17,6 +17,9 @@ import { MetricsRegistry } from './metrics/metrics-registry';
 import { ProblemFilter } from './problems/problem.filter';
 import { registerIdempotencyCompletion } from './idempotency/idempotency-completion';
 import { ReplayStoredResponseFilter } from './idempotency/replay-stored-response';
+import { registerRequestTelemetry } from './logging/request-telemetry';
+import { tracingServerFactory } from './telemetry/server-spans';
+import { startTelemetry } from './telemetry/telemetry';
 
 const CLIENT_KEYS = new WeakMap<NestFastifyApplication, ClientKeys>();
 
@@ -34,6 +37,8 @@ export interface GatewayAppOptions extends AppModuleOptions {
 
 /** Builds the whole gateway, ready to listen; used by main.ts and by the end-to-end tests. */
 export async function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
+  // main.ts started it before anything loaded; a gateway built in-process (the e2e tests) starts it here.
+  startTelemetry();
   const { settings } = options.config;
   const edge = new PublicEdge(options.edge);
   const adapter = new FastifyAdapter({
@@ -48,6 +53,8 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // Every request in a server span continuing the caller's trace (see server-spans.ts).
+    serverFactory: tracingServerFactory,
   });
   // Before Nest adds its middleware (nestjs-pino binds the request's log line to it when it starts).
   registerPublicEdge(adapter.getInstance(), edge);
@@ -80,6 +87,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   const keys = new ClientKeys(options.config.clients);
   CLIENT_KEYS.set(app, keys);
   registerClientAuthentication(fastify, keys);
+  registerRequestTelemetry(fastify);
   registerBodyLimits(fastify, settings);
   registerJsonBodyParser(fastify);
   registerHttpMetrics(fastify, app.get(MetricsRegistry));

@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { GatewayConfig } from '@app/config';
 import { RedisKeyspace, RedisThrottlerStorage, StoreBundle } from '@app/store';
 import { AccountRegistry } from './accounts/account-registry';
@@ -39,6 +40,8 @@ export interface AppModuleOptions {
   config: GatewayConfig;
   store: StoreBundle;
   logLevel?: string;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: DestinationStream;
 }
 
 @Module({})
@@ -49,7 +52,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot(loggerOptions(options.logLevel)),
+        LoggerModule.forRoot(loggerOptions(options.logLevel, options.logStream)),
         TerminusModule.forRoot({ logger: false }),
         ThrottlerModule.forRoot({
           throttlers: [

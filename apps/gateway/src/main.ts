@@ -1,3 +1,5 @@
+// First: OpenTelemetry must be set up before http, fastify and ioredis load.
+import './telemetry/preload';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { ConfigError, loadGatewayConfig } from '@app/config';
@@ -14,6 +16,7 @@ import { clientKeysOf, createGatewayApp } from './app.factory';
 import { reloadClientsOnSighup } from './auth/client-reload';
 import { bundledFile } from './bundled-files';
 import { publicEdgeFromEnv } from './http/public-edge';
+import { logShape } from './logging/log-shape';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
 import { exitGracefullyOnSignals, shutdownGraceFromEnv } from './shutdown/graceful-shutdown';
 import { HttpDrain } from './shutdown/http-drain';
@@ -22,9 +25,8 @@ import { HttpDrain } from './shutdown/http-drain';
 export const SANDBOX_DEV_KEY = 'dev-key-not-secret';
 
 /** For what happens before (and beside) the app: the same JSON lines as the app's own logs. */
-const processLog = pino({
-  level: process.env.LOG_LEVEL ?? 'info',
-  base: { pid: process.pid, context: 'process' },
+const processLog = pino({ level: process.env.LOG_LEVEL ?? 'info', ...logShape() }).child({
+  context: 'process',
 });
 
 async function main(): Promise<void> {

@@ -16,6 +16,8 @@ import {
  */
 export interface CallContext {
   requestId: string;
+  /** The client the call is made for (for the audit line). */
+  clientId?: string;
   deadline: number;
   priority?: 'interactive' | 'bulk';
   /** Bulk calls only: who the account's bulk grants are shared between, turn by turn (a client id). */

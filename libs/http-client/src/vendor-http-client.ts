@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import CircuitBreaker from 'opossum';
 import { GatewayError } from '@app/core';
@@ -69,9 +70,15 @@ export interface VendorExchange {
   status?: number;
   durationMs: number;
   errorCode?: string;
+  /** The account's circuit breaker after the exchange. */
+  circuit: CircuitState;
 }
 
+export type CircuitState = 'closed' | 'half_open' | 'open';
+
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+const tracer = trace.getTracer('campaign-gateway/vendor');
 
 /**
  * Headers axios adds on its own when a request lacks them. The vendor sees only what the provider
@@ -191,12 +198,44 @@ export class VendorHttpClient {
     }
   }
 
-  private async call(req: VendorRequest): Promise<VendorResponse> {
+  /**
+   * One span per vendor exchange (a client span, child of the request's or the chunk's), whose
+   * `traceparent` goes to the vendor with the request, whether or not spans are exported.
+   */
+  private call(req: VendorRequest): Promise<VendorResponse> {
+    const path = this.fullPath(req.path);
+    return tracer.startActiveSpan(
+      `${this.options.providerName} ${req.method}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': req.method,
+          'server.address': this.origin.hostname,
+          'url.path': path,
+          'gateway.provider': this.options.providerName,
+        },
+      },
+      async (span) => {
+        try {
+          const res = await this.callTraced(req, path);
+          span.setAttribute('http.response.status_code', res.status);
+          if (res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+          return res;
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as { code?: string }).code });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async callTraced(req: VendorRequest, path: string): Promise<VendorResponse> {
     const started = performance.now();
     // Connect, send and read the whole answer within timeoutMs; the caller's signal cancels too.
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    const path = this.fullPath(req.path);
     try {
       const res: AxiosResponse<Buffer> = await this.http.request({
         method: req.method,
@@ -225,7 +264,14 @@ export class VendorHttpClient {
   private headers(given: Record<string, string>): Record<string, string | false> {
     const names = new Set(Object.keys(given).map((name) => name.toLowerCase()));
     const off = AXIOS_DEFAULT_HEADERS.filter((name) => !names.has(name.toLowerCase()));
-    return { ...Object.fromEntries(off.map((name) => [name, false])), ...given, host: this.host };
+    const headers: Record<string, string | false> = {
+      ...Object.fromEntries(off.map((name) => [name, false])),
+      ...given,
+      host: this.host,
+    };
+    // W3C trace context of the vendor span (`traceparent`, `tracestate`): never signed, never a secret.
+    propagation.inject(context.active(), headers);
+    return headers;
   }
 
   /** Stops taking calls, lets the ones under way finish, then closes the account's connections. */
@@ -249,7 +295,13 @@ export class VendorHttpClient {
       status: e.status,
       durationMs: performance.now() - e.started,
       errorCode: e.errorCode,
+      circuit: this.circuitState(),
     });
+  }
+
+  circuitState(): CircuitState {
+    if (this.circuit.halfOpen) return 'half_open';
+    return this.circuit.opened ? 'open' : 'closed';
   }
 }
 

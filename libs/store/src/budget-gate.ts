@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { CallContext, GatewayError, RateLimit, VendorCallGate } from '@app/core';
 import { DEFAULT_SHARING, GrantRequest, RateLimiter, SharingPolicy } from './ports/rate-limiter';
 
@@ -30,6 +31,8 @@ export interface BudgetGateOptions {
   marginMs?: number;
   observer?: BudgetGateObserver;
 }
+
+const tracer = trace.getTracer('campaign-gateway/budget');
 
 export function defaultMarginMs(windowMs: number): number {
   return Math.min(1000, Math.max(100, Math.ceil(windowMs / 100)));
@@ -63,7 +66,7 @@ export class BudgetGate implements VendorCallGate {
 
   async run<T>(ctx: CallContext, call: () => Promise<T>): Promise<T> {
     for (;;) {
-      const grant = await this.acquire(ctx);
+      const grant = await this.acquireTraced(ctx);
       await ctx.beforeSend?.();
       try {
         return await call();
@@ -94,6 +97,26 @@ export class BudgetGate implements VendorCallGate {
   private async holdFromAnswer(grant: { id: string; at: number }): Promise<void> {
     if (Date.now() - grant.at <= this.marginMs / 2) return;
     await this.limiter.restamp(this.options.key, grant.id).catch(() => undefined);
+  }
+
+  /** `acquire` in a `budget wait` span: how long the call waited for the account's budget. */
+  private acquireTraced(ctx: CallContext): Promise<{ id: string; at: number }> {
+    const attributes = {
+      'gateway.account': this.options.key,
+      'gateway.priority': ctx.priority ?? 'interactive',
+    };
+    return tracer.startActiveSpan('budget wait', { attributes }, async (span) => {
+      const started = Date.now();
+      try {
+        return await this.acquire(ctx);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as { code?: string }).code });
+        throw error;
+      } finally {
+        span.setAttribute('gateway.budget.waited_ms', Date.now() - started);
+        span.end();
+      }
+    });
   }
 
   /** Takes a grant; says its id and when it was had, on this process's clock. */

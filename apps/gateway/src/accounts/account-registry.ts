@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { BaseAccountConfig, ConfigError, GatewayConfig } from '@app/config';
 import { ProviderAdapter, ProviderDescriptor, RateLimit } from '@app/core';
 import { BudgetGate, defaultMarginMs, StoreBundle } from '@app/store';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { audited } from '../logging/audit';
 import { BudgetMetrics } from '../metrics/budget-metrics';
 import { VendorMetrics } from '../metrics/vendor-metrics';
 import { PROVIDER_REGISTRY } from '../providers/provider-registry';
@@ -41,6 +43,7 @@ export class AccountRegistry implements OnApplicationShutdown {
     @Inject(STORE_BUNDLE) store: StoreBundle,
     metrics: VendorMetrics,
     budgetMetrics: BudgetMetrics,
+    @InjectPinoLogger('audit') private readonly audit: PinoLogger,
   ) {
     assertDistinctVendorIdentities(config.accounts);
     for (const accountConfig of config.accounts) {
@@ -85,6 +88,14 @@ export class AccountRegistry implements OnApplicationShutdown {
       tokenCache: store.tokenCache,
       onExchange: (exchange) => metrics.record(accountConfig.id, exchange),
     });
-    return { id: accountConfig.id, descriptor: registration.descriptor, rateLimit, marginMs, adapter };
+    return {
+      id: accountConfig.id,
+      descriptor: registration.descriptor,
+      rateLimit,
+      marginMs,
+      adapter: audited(adapter, this.audit, (action, result) =>
+        metrics.result(accountConfig.provider, accountConfig.id, action, result),
+      ),
+    };
   }
 }

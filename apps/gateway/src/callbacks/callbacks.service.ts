@@ -33,7 +33,7 @@ export class CallbacksService {
         note: dto.note,
         callData: dto.callData,
       },
-      this.contexts.interactive(requestId),
+      this.contexts.interactive(requestId, client.id),
     );
   }
 
@@ -42,7 +42,7 @@ export class CallbacksService {
     checkCallbackId(account, callbackId);
     await requireOperation(account.adapter, 'cancelCallback')(
       callbackId,
-      this.contexts.interactive(requestId),
+      this.contexts.interactive(requestId, client.id),
     );
   }
 }

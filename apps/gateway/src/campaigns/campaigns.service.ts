@@ -25,7 +25,7 @@ export class CampaignsService {
     await requireOperation(account.adapter, 'deleteCampaign')(
       campaignId,
       { archive },
-      this.contexts.interactive(requestId),
+      this.contexts.interactive(requestId, client.id),
     );
   }
 
@@ -34,7 +34,7 @@ export class CampaignsService {
     checkCampaignId(account, campaignId);
     await requireOperation(account.adapter, 'pauseCampaign')(
       campaignId,
-      this.contexts.interactive(requestId),
+      this.contexts.interactive(requestId, client.id),
     );
   }
 
@@ -43,7 +43,7 @@ export class CampaignsService {
     checkCampaignId(account, campaignId);
     await requireOperation(account.adapter, 'resumeCampaign')(
       campaignId,
-      this.contexts.interactive(requestId),
+      this.contexts.interactive(requestId, client.id),
     );
   }
 }

@@ -36,7 +36,7 @@ export class ContactsService {
     checkCampaignId(account, campaignId);
     // Field support first: "ozonetel has no customField" says more than "no filter deletes".
     const { phoneNumbers, selection } = checkContactDelete(account, dto);
-    const ctx = this.contexts.interactive(requestId);
+    const ctx = this.contexts.interactive(requestId, client.id);
 
     if (phoneNumbers === undefined) {
       this.access.require(client, account, 'contacts.delete.byFilter');
@@ -59,7 +59,7 @@ export class ContactsService {
     const outcome = await requireOperation(account.adapter, 'deleteContact')(
       campaignId,
       { ...selection, phoneNumber: phoneNumbers[0] },
-      this.contexts.interactive(requestId),
+      this.contexts.interactive(requestId, client.id),
     );
     return { kind: 'done', result: summarise([{ ...outcome, phoneNumber: phoneNumbers[0] }]) };
   }

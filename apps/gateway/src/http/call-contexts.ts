@@ -12,7 +12,7 @@ export class CallContexts {
     this.syncWaitMs = config.settings.syncWaitMs;
   }
 
-  interactive(requestId: string): CallContext {
-    return { requestId, deadline: Date.now() + this.syncWaitMs, priority: 'interactive' };
+  interactive(requestId: string, clientId: string): CallContext {
+    return { requestId, clientId, deadline: Date.now() + this.syncWaitMs, priority: 'interactive' };
   }
 }

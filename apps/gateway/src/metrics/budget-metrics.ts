@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { GatewayConfig } from '@app/config';
-import { BudgetGateObserver, StoreBundle } from '@app/store';
+import { AccountQueue, BudgetGateObserver, StoreBundle } from '@app/store';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
 import { MetricsRegistry } from './metrics-registry';
 
@@ -34,20 +34,33 @@ export class BudgetMetrics {
       registers,
     });
     const accountIds = config.accounts.map((account) => account.id);
-    new Gauge({
+    // One read per account per scrape, shared by both gauges (prom-client collects them at once);
+    // while the store is down the figures stay as they were.
+    let reading: Promise<(AccountQueue | undefined)[]> | undefined;
+    const readQueues = () => {
+      reading ??= Promise.all(
+        accountIds.map((id) => store.operations.queueOf(id).catch(() => undefined)),
+      ).finally(() => setTimeout(() => (reading = undefined), 100).unref());
+      return reading;
+    };
+    const collectInto = (gauge: Gauge<'account'>, figure: (queue: AccountQueue) => number) => async () => {
+      (await readQueues()).forEach((queue, i) => {
+        if (queue) gauge.set({ account: accountIds[i] }, figure(queue));
+      });
+    };
+    const queuedNumbers: Gauge<'account'> = new Gauge({
       name: 'gateway_operation_queued_numbers',
       help: 'Numbers of bulk operations still waiting on each account (all replicas)',
       labelNames: ['account'],
       registers,
-      async collect() {
-        // One read per account at scrape time; while the store is down the figures stay as they were.
-        const queues = await Promise.all(
-          accountIds.map((id) => store.operations.queueOf(id).catch(() => undefined)),
-        );
-        queues.forEach((queue, i) => {
-          if (queue) this.set({ account: accountIds[i] }, queue.total);
-        });
-      },
+      collect: () => collectInto(queuedNumbers, (queue) => queue.total)(),
+    });
+    const waitingOperations: Gauge<'account'> = new Gauge({
+      name: 'gateway_operations_waiting',
+      help: 'Bulk operations queued or running on each account with numbers still to send (all replicas)',
+      labelNames: ['account'],
+      registers,
+      collect: () => collectInto(waitingOperations, (queue) => queue.operations.length)(),
     });
   }
 

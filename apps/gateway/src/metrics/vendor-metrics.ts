@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { VendorExchange } from '@app/http-client';
+import { currentWorkScope } from '../telemetry/work-scope';
 import { MetricsRegistry } from './metrics-registry';
+
+const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
 /** Counts and times every vendor exchange, and logs it without headers or bodies (they hold secrets). */
 @Injectable()
 export class VendorMetrics {
   private readonly requests: Counter<'provider' | 'account' | 'outcome'>;
   private readonly duration: Histogram<'provider' | 'account'>;
+  private readonly circuit: Gauge<'provider' | 'account'>;
+  private readonly results: Counter<'provider' | 'account' | 'action' | 'result'>;
 
   constructor(
     registry: MetricsRegistry,
@@ -28,12 +33,31 @@ export class VendorMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
+    this.results = new Counter({
+      name: 'gateway_vendor_results_total',
+      help:
+        'Mutating vendor calls by what the vendor meant, read from its answer whatever the HTTP status: ok, ' +
+        "a number's outcome, or the catalogue code its answer maps to (an iSales failure inside an HTTP 200 shows here)",
+      labelNames: ['provider', 'account', 'action', 'result'],
+      registers,
+    });
+    this.circuit = new Gauge({
+      name: 'gateway_vendor_circuit_state',
+      help: "Each account's circuit breaker as of its last vendor call: 0 closed, 1 half-open, 2 open",
+      labelNames: ['provider', 'account'],
+      registers,
+    });
+  }
+
+  result(provider: string, account: string, action: string, result: string): void {
+    this.results.inc({ provider, account, action, result });
   }
 
   record(account: string, exchange: VendorExchange): void {
     const outcome = exchange.status !== undefined ? String(exchange.status) : (exchange.errorCode ?? 'error');
     this.requests.inc({ provider: exchange.provider, account, outcome });
     this.duration.observe({ provider: exchange.provider, account }, exchange.durationMs / 1000);
+    this.circuit.set({ provider: exchange.provider, account }, CIRCUIT_VALUE[exchange.circuit]);
     this.logger.info(
       {
         provider: exchange.provider,
@@ -43,6 +67,7 @@ export class VendorMetrics {
         status: exchange.status,
         errorCode: exchange.errorCode,
         durationMs: Math.round(exchange.durationMs),
+        ...currentWorkScope(),
       },
       'vendor exchange',
     );

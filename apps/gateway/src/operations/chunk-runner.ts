@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
 import { GatewayError } from '@app/core';
 import { ChunkHold, isTerminal, OperationRecord, StoreBundle } from '@app/store';
 import { Account, AccountRegistry } from '../accounts/account-registry';
 import { OperationMetrics } from '../metrics/operation-metrics';
+import { linkTo } from '../telemetry/telemetry';
+import { inWorkScope } from '../telemetry/work-scope';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
 import { NumberDeleter, OutageState, SHORT_WAIT_MS } from './number-deleter';
 import { ChunkJob, ChunkResult, DeferReason, OPERATION_QUEUE, OperationQueue } from './operation-queue';
@@ -22,6 +25,8 @@ const WAKE_EARLY_MS = 150;
 
 /** How long a chunk whose account this replica does not know steps aside before another look. */
 const UNKNOWN_ACCOUNT_RETRY_MS = 5_000;
+
+const tracer = trace.getTracer('campaign-gateway/operations');
 
 /** What one run of a chunk found out, shared by its lanes. */
 interface RunState {
@@ -113,8 +118,26 @@ export class ChunkRunner {
     const watcher = this.watchHold(operation.id, hold, state);
     this.running.add(state);
     try {
-      await runPool(todo, this.config.settings.operationNumbersInFlight, state, (number) =>
-        this.sendOne(operation, account, hold, number, state),
+      // A trace of its own per run of a chunk, linked to the request that started the operation: its
+      // budget waits and vendor calls are in it, and its vendor log lines name the operation and chunk.
+      await tracer.startActiveSpan(
+        'operation chunk',
+        {
+          root: true,
+          links: linkTo(operation.traceparent),
+          attributes: {
+            'gateway.operation.id': operation.id,
+            'gateway.operation.chunk': job.chunkIndex,
+            'gateway.account': account.id,
+            'gateway.client': operation.clientId,
+          },
+        },
+        (span) =>
+          inWorkScope({ operationId: operation.id, chunkIndex: job.chunkIndex }, () =>
+            runPool(todo, this.config.settings.operationNumbersInFlight, state, (number) =>
+              this.sendOne(operation, account, hold, number, state),
+            ),
+          ).finally(() => span.end()),
       );
     } finally {
       clearInterval(watcher);

@@ -93,6 +93,7 @@ export class NumberDeleter {
       deadline: Date.now() + SHORT_WAIT_MS,
       priority: 'bulk',
       tenant: input.tenant,
+      clientId: input.tenant,
       signal: input.signal,
       beforeSend: async () => {
         // Once per attempt: a re-send inside the same attempt (a replaced token) is the same claim.

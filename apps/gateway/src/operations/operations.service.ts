@@ -10,6 +10,7 @@ import { OperationMetrics } from '../metrics/operation-metrics';
 import { DeleteContactsResult } from '../contacts/contact-request';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
 import { OPERATION_QUEUE, OperationQueue } from './operation-queue';
+import { currentTraceparent } from '../telemetry/telemetry';
 
 export interface OperationView {
   id: string;
@@ -59,6 +60,8 @@ export class OperationsService {
         campaignId,
         selection,
         chunkSize: settings.operationChunkSize,
+        // Its chunks run later, anywhere: their spans link back to this request's trace.
+        traceparent: currentTraceparent(),
       },
       phoneNumbers,
       settings.operationRetentionMs,

@@ -18,6 +18,8 @@ export interface CallRecord {
   response: unknown;
   rateLimited: boolean;
   fault?: string;
+  /** The W3C `traceparent` header the request carried, for the gateway's tracing tests. */
+  traceparent?: string;
 }
 
 /** Handed out on arrival; a ticket from before a clear is ignored so late answers do not reappear. */

@@ -152,6 +152,8 @@ export class VendorApp {
     const account = this.options.identifyAccount(call);
     if (account !== undefined) record.account = account;
     if (fault !== undefined) record.fault = fault.kind;
+    const traceparent = call.headers.traceparent;
+    if (typeof traceparent === 'string') record.traceparent = traceparent;
     return record;
   }
 

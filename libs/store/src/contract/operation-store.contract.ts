@@ -117,6 +117,15 @@ export function describeOperationStoreContract(
         expect((await store.get(b.id))?.progress.total).toBe(2);
       });
 
+      it('keeps the traceparent of the request that started it, and none when there was none', async () => {
+        const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+        const traced = await created(2, { traceparent });
+        const untraced = await created(2);
+        expect(traced.record.traceparent).toBe(traceparent);
+        expect((await store.get(traced.id))?.traceparent).toBe(traceparent);
+        expect((await store.get(untraced.id))?.traceparent).toBeUndefined();
+      });
+
       it('refuses a second operation with the same id, leaving the first as it was', async () => {
         const { operation, record } = await created(3);
         await expect(store.create(operation, numbersOf(7), RETENTION_MS)).rejects.toThrow(/already exists/);

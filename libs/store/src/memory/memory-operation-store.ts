@@ -92,6 +92,7 @@ export class MemoryOperationStore implements OperationStore {
       createdAt: at,
       updatedAt: at,
     };
+    if (operation.traceparent) record.traceparent = operation.traceparent;
     this.entries.set(operation.id, {
       record,
       numbers: [...phoneNumbers],

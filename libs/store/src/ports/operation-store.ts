@@ -29,6 +29,8 @@ export interface NewOperation {
   selection: Record<string, unknown>;
   /** Numbers per chunk: the unit of work a worker takes, resumes and hands on. */
   chunkSize: number;
+  /** W3C `traceparent` of the request that started it: its chunks' spans link to that trace. */
+  traceparent?: string;
 }
 
 export interface OperationRecord extends NewOperation {

@@ -57,6 +57,7 @@ export function recordFromHash(hash: Record<string, string>): OperationRecord | 
     updatedAt: text('updatedAt'),
   };
   if (hash.error !== undefined) record.error = JSON.parse(hash.error) as ContactError;
+  if (hash.traceparent) record.traceparent = hash.traceparent;
   return record;
 }
 

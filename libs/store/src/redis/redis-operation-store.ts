@@ -109,6 +109,7 @@ export class RedisOperationStore implements OperationStore {
           phoneNumbers.length,
           wholeRetentionMs,
           operation.clientId,
+          operation.traceparent ?? '',
         ],
       ),
     );

@@ -8,7 +8,7 @@ export const OPERATION_LAYOUT = '2';
 /*
  * One operation's keys share the hash tag `{op:<id>}` (RedisKeyspace.operation), so each script below
  * touches one Cluster slot:
- * - record: hash with id, clientId, accountId, campaignId, selection (JSON), chunkSize, chunkCount, status,
+ * - record: hash with id, clientId, traceparent (when known), accountId, campaignId, selection (JSON), chunkSize, chunkCount, status,
  *   createdAt and updatedAt (RFC 3339, server clock), expiresAt (server ms), error (JSON, failed
  *   only), layout (OPERATION_LAYOUT) and the counters total, processed, deleted, notFound,
  *   notDeletable, failed;
@@ -42,7 +42,7 @@ const NUL_LUA = `local NUL = string.char(0)
  *
  * KEYS: [1] record, [2] numbers, [3] staging list (absent when there are no numbers).
  * ARGV: [1] id, [2] accountId, [3] campaignId, [4] selection JSON, [5] chunkSize, [6] chunkCount,
- * [7] total, [8] retentionMs (whole, ≥ 1), [9] clientId.
+ * [7] total, [8] retentionMs (whole, ≥ 1), [9] clientId, [10] traceparent ('' for none).
  * Returns one of:
  * - `{'created', record}`: record (HGETALL) is queued with zero progress, created and updated now,
  *   every key expiring retentionMs from now;
@@ -70,6 +70,7 @@ redis.call('HSET', KEYS[1], 'id', ARGV[1], 'clientId', ARGV[9], 'accountId', ARG
   'selection', ARGV[4], 'chunkSize', ARGV[5], 'chunkCount', ARGV[6], 'status', 'queued',
   'createdAt', at, 'updatedAt', at, 'expiresAt', expiresAt, 'total', ARGV[7], 'processed', 0,
   'deleted', 0, 'notFound', 0, 'notDeletable', 0, 'failed', 0, 'layout', '${OPERATION_LAYOUT}')
+if ARGV[10] ~= nil and ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'traceparent', ARGV[10]) end
 redis.call('PEXPIREAT', KEYS[1], expiresAt)
 if total > 0 then
   redis.call('RENAME', KEYS[3], KEYS[2])
