@@ -16,10 +16,15 @@ export interface ContactError {
   provider?: { name: string; code?: string; message?: string };
 }
 
+/** How a number was deleted when not one call of its own: `batch` = in a batch the vendor confirmed as a whole. */
+export type DeleteVia = 'batch';
+
 export interface ContactOutcome {
   phoneNumber?: string;
   outcome: ContactOutcomeKind;
   error?: ContactError;
+  /** Only on `deleted`: the vendor confirmed the batch the number was in, not the number itself. */
+  via?: DeleteVia;
 }
 
 /** How a filter delete matches the numbers' scheduled (recycle) time. */
