@@ -81,3 +81,10 @@ export interface Callback {
 export interface FilterDeleteResult {
   deleted: number;
 }
+
+/**
+ * A batch delete's answer: `deleted` when the vendor confirmed the batch (as a whole: it says nothing
+ * per number); `not_understood` when it answered something the adapter cannot read as success or as a
+ * known failure, so the caller should send those numbers another way. Known failures are thrown.
+ */
+export type BatchDeleteResult = { kind: 'deleted' } | { kind: 'not_understood'; error: ContactError };
