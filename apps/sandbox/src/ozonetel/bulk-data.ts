@@ -25,6 +25,8 @@ export interface BulkDeleteStats {
   refusedBusy: number;
   refusedRate: number;
   maxConcurrent: number;
+  /** Requests being processed right now. */
+  inProgress: number;
 }
 
 /**

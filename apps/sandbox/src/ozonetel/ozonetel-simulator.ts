@@ -76,7 +76,7 @@ export class OzonetelSimulator {
       setBulkSettings: (settings) => {
         this.bulkSettings = { ...settings };
       },
-      bulkStats: () => ({ ...this.bulkStats }),
+      bulkStats: () => ({ ...this.bulkStats, inProgress: this.bulkBusy.size }),
     });
   }
 
@@ -157,5 +157,5 @@ export class OzonetelSimulator {
 }
 
 function emptyBulkStats(): BulkDeleteStats {
-  return { processed: 0, refusedBusy: 0, refusedRate: 0, maxConcurrent: 0 };
+  return { processed: 0, refusedBusy: 0, refusedRate: 0, maxConcurrent: 0, inProgress: 0 };
 }
