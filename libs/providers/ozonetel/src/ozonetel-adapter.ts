@@ -140,17 +140,15 @@ export class OzonetelAdapter implements ProviderAdapter {
     }
     if (errors.length > 0) throw validationFailed(errors);
     const body = JSON.stringify(deleteBulkDataBody(this.userName, campaignId, phoneNumbers));
-    const result = await this.withAuth(ctx, (headers, secrets) =>
-      gate.run(ctx, () => this.attempt('deleteBulkData', body, headers, secrets, ctx)),
-    );
+    let used: readonly string[] = [this.#apiKey];
+    const result = await this.withAuth(ctx, (headers, secrets) => {
+      used = secrets; // the key and the tokens of the last attempt, blanked out of the vendor's words
+      return gate.run(ctx, () => this.attempt('deleteBulkData', body, headers, secrets, ctx));
+    });
     if (result.kind === 'success') return { kind: 'deleted' };
     const failure = result.kind === 'unrecognised' ? result.failure : undefined;
     const error = failure
-      ? ozonetelError(
-          failure,
-          [this.#apiKey],
-          'Ozonetel answered the bulk delete in a way the gateway does not know',
-        )
+      ? ozonetelError(failure, used, 'Ozonetel answered the bulk delete in a way the gateway does not know')
       : new GatewayError('provider_error', 'Ozonetel answered the bulk delete with a per-number outcome');
     return {
       kind: 'not_understood',
