@@ -36,11 +36,25 @@ describe('client keys and account grants', () => {
 
     const operator = await gateway.as(KEYS.operator).get('/v1/accounts');
     expect(operator.body).toEqual({
-      items: [{ id: 'cn-isales', provider: 'isales', capabilities: ['campaigns.pause', 'campaigns.resume'] }],
+      items: [
+        {
+          id: 'cn-isales',
+          provider: 'isales',
+          capabilities: ['campaigns.pause', 'campaigns.resume'],
+          bulkDelete: { enabled: false },
+        },
+      ],
     });
     const ozonetelOnly = await gateway.as(KEYS.ozonetelOnly).get('/v1/accounts');
     expect(ozonetelOnly.body).toEqual({
-      items: [{ id: 'in-ozonetel', provider: 'ozonetel', capabilities: ['contacts.delete'] }],
+      items: [
+        {
+          id: 'in-ozonetel',
+          provider: 'ozonetel',
+          capabilities: ['contacts.delete'],
+          bulkDelete: { enabled: false },
+        },
+      ],
     });
   });
 

@@ -12,6 +12,8 @@ const alwaysGrant: RateLimiter = {
   withdraw: async () => undefined,
   restamp: async () => undefined,
   pause: async () => undefined,
+  lease: async () => true,
+  release: async () => undefined,
 };
 
 /**

@@ -72,3 +72,20 @@ export function headOfLineConfig(sandbox: TestSandbox) {
     settings: { operationWorkers: 2, inboundRateLimit: OPEN_INBOUND },
   });
 }
+
+/** Phase 6: Ozonetel's real budgets, time-scaled; with or without the account's bulkDelete. */
+export function bulkDeleteConfig(
+  sandbox: TestSandbox,
+  single: RateLimit & { marginMs?: number },
+  bulk: (RateLimit & { marginMs?: number }) | undefined,
+) {
+  return testConfig(sandbox, {
+    patch: {
+      [OZONETEL.accountId]: {
+        rateLimit: single,
+        ...(bulk ? { bulkDelete: { rateLimit: bulk } } : {}),
+      },
+    },
+    settings: { syncWaitMs: 30_000, operationLockMs: 3000, inboundRateLimit: OPEN_INBOUND },
+  });
+}

@@ -6,8 +6,58 @@ const MIB = 1024 * 1024;
 const mib = (bytes: number) => bytes / MIB;
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** The figures as the text tables printed to stdout. */
+type Core = Pick<BenchResults, 'machine'> & {
+  [K in 'accept' | 'completed' | 'efficiency' | 'interactive' | 'headOfLine']: NonNullable<BenchResults[K]>;
+};
+
+/** The figures as the text tables printed to stdout (of the phases that ran: BENCH_PHASES). */
 export function render(results: BenchResults): string {
+  const { machine: m, accept, completed, efficiency, interactive, headOfLine, bulkDelete } = results;
+  const parts: string[] = [];
+  if (accept && completed && efficiency && interactive && headOfLine) {
+    parts.push(renderCore({ machine: m, accept, completed, efficiency, interactive, headOfLine }));
+  } else {
+    parts.push(
+      `Machine: ${m.cpus} × ${m.cpuModel}; ${m.os}; Node ${m.node}; ` +
+        `Redis ${m.redisVersion} (${m.redis}); ${m.date}`,
+      '',
+    );
+  }
+  if (bulkDelete) parts.push(renderBulkDelete(bulkDelete));
+  return parts.join('\n');
+}
+
+function renderBulkDelete(bulk: NonNullable<BenchResults['bulkDelete']>): string {
+  const per = (limit: { limit: number; windowMs: number }) => `${limit.limit} per ${limit.windowMs / 1000} s`;
+  return table(
+    `6. Ozonetel at its real budgets (deleteCampaignData ${per(bulk.single)}, DeleteBulkData ${per(bulk.bulk)} ` +
+      `× 100 numbers, one at a time), time-scaled ×${bulk.timeScale} (a real minute is ` +
+      `${60 / bulk.timeScale} s here), one gateway process on Redis; ${bulk.runs[0]?.numbers ?? 0} numbers`,
+    ['figure', ...bulk.runs.map((r) => (r.bulkDelete ? 'bulkDelete on' : 'bulkDelete off'))],
+    [
+      ['numbers per real minute', ...bulk.runs.map((r) => r.perRealMinute)],
+      ['run time (scaled), creation to completion', ...bulk.runs.map((r) => `${count(r.elapsedMs)} ms`)],
+      [
+        'the same in real time',
+        ...bulk.runs.map((r) => `${((r.elapsedMs * bulk.timeScale) / 60_000).toFixed(1)} min`),
+      ],
+      ['deleteCampaignData calls', ...bulk.runs.map((r) => r.singleCalls)],
+      [
+        'DeleteBulkData calls (numbers in them)',
+        ...bulk.runs.map((r) => `${r.bulkCalls} (${r.numbersViaBatch})`),
+      ],
+      ['most single calls in any window', ...bulk.runs.map((r) => r.maxSingleInWindow)],
+      ['most bulk calls in any window', ...bulk.runs.map((r) => r.maxBulkInWindow)],
+      [
+        'vendor 429s / batches refused as busy',
+        ...bulk.runs.map((r) => `${r.vendor429s} / ${r.bulkRefusedBusy}`),
+      ],
+      ['most batches processed at once', ...bulk.runs.map((r) => r.maxBatchesAtOnce)],
+    ],
+  );
+}
+
+function renderCore(results: Core): string {
   const { machine: m, accept, completed, efficiency, interactive, headOfLine } = results;
   const body = accept.runs[0].bodyBytes;
   const med = accept.medians;

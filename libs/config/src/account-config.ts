@@ -36,6 +36,18 @@ export class RateLimitConfig {
 }
 
 /**
+ * A vendor's many-numbers-at-once delete (Ozonetel's DeleteBulkData), on its own budget beside the
+ * one-number call. Only providers that have one accept it (checked when the accounts are built).
+ */
+export class BulkDeleteConfig {
+  /** The batch call's own budget; the provider's documented one when absent (Ozonetel: 2 per 60 s). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitConfig)
+  rateLimit?: RateLimitConfig;
+}
+
+/**
  * What every account has, whatever its vendor. Each provider library extends this with its own
  * credentials and settings; the loader picks the class by `provider`.
  */
@@ -73,6 +85,12 @@ export class BaseAccountConfig {
   @ValidateNested()
   @Type(() => RateLimitConfig)
   rateLimit?: RateLimitConfig;
+
+  /** Turns the vendor's batch delete on for bulk operations on this account (Ozonetel only). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BulkDeleteConfig)
+  bulkDelete?: BulkDeleteConfig;
 
   /** Longest wait for one vendor answer. */
   @IsOptional()

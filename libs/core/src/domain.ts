@@ -16,10 +16,15 @@ export interface ContactError {
   provider?: { name: string; code?: string; message?: string };
 }
 
+/** How a number was deleted when not one call of its own: `batch` = in a batch the vendor confirmed as a whole. */
+export type DeleteVia = 'batch';
+
 export interface ContactOutcome {
   phoneNumber?: string;
   outcome: ContactOutcomeKind;
   error?: ContactError;
+  /** Only on `deleted`: the vendor confirmed the batch the number was in, not the number itself. */
+  via?: DeleteVia;
 }
 
 /** How a filter delete matches the numbers' scheduled (recycle) time. */
@@ -76,3 +81,10 @@ export interface Callback {
 export interface FilterDeleteResult {
   deleted: number;
 }
+
+/**
+ * A batch delete's answer: `deleted` when the vendor confirmed the batch (as a whole: it says nothing
+ * per number); `not_understood` when it answered something the adapter cannot read as success or as a
+ * known failure, so the caller should send those numbers another way. Known failures are thrown.
+ */
+export type BatchDeleteResult = { kind: 'deleted' } | { kind: 'not_understood'; error: ContactError };

@@ -1,5 +1,6 @@
 import { Capability } from './capabilities';
 import {
+  BatchDeleteResult,
   Callback,
   CallbackRequest,
   ContactDeleteField,
@@ -39,6 +40,16 @@ export interface ProviderDescriptor {
   readonly contactDeleteFields: readonly ContactDeleteField[];
   /** The vendor's documented budget, used when an account configures none. */
   readonly defaultRateLimit: RateLimit;
+  /**
+   * A vendor call that deletes many numbers at once, on its own budget, one request at a time per
+   * account; an account turns it on in its configuration (`bulkDelete`). Absent: the vendor has none.
+   */
+  readonly batchDelete?: {
+    /** Most numbers one call takes. */
+    readonly maxNumbers: number;
+    /** The vendor's documented budget for it, used when the account configures none. */
+    readonly defaultRateLimit: RateLimit;
+  };
   /** Limits shown by `GET /v1/providers`. */
   readonly limits: Record<string, unknown>;
   /** A message when the id is not one this vendor can have, else undefined. */
@@ -74,6 +85,15 @@ export interface ProviderAdapter {
     selection: ContactSelection,
     ctx: CallContext,
   ): Promise<FilterDeleteResult>;
+  /**
+   * Deletes up to `descriptor.batchDelete.maxNumbers` numbers in one vendor call, through the account's
+   * batch budget; present when the descriptor declares `batchDelete` (the account must enable it).
+   */
+  deleteContactsBatch?(
+    campaignId: string,
+    phoneNumbers: readonly string[],
+    ctx: CallContext,
+  ): Promise<BatchDeleteResult>;
   createCallback?(request: CallbackRequest, ctx: CallContext): Promise<Callback>;
   cancelCallback?(callbackId: string, ctx: CallContext): Promise<void>;
 

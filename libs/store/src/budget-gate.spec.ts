@@ -163,4 +163,37 @@ describe('BudgetGate', () => {
     expect(afterFast.granted).toBe(false);
     if (!afterFast.granted) expect(Date.now() + afterFast.retryAfterMs - started).toBeLessThan(450);
   });
+
+  it('with exclusive, sends one call at a time across gates sharing the key, and frees the lease after', async () => {
+    const limiter = new MemoryRateLimiter();
+    const options = { key: 'x', limit: { limit: 10, windowMs: 1000 }, exclusive: { leaseMs: 5000 } };
+    const [one, two] = [new BudgetGate(limiter, options), new BudgetGate(limiter, options)];
+    let inFlight = 0;
+    let most = 0;
+    const call = async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      inFlight--;
+    };
+    await Promise.all([one.run(ctx(2000), call), two.run(ctx(2000), call), one.run(ctx(2000), call)]);
+    expect(most).toBe(1);
+    // A failed call gives the lease back too.
+    await expect(one.run(ctx(100), () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await limiter.lease('x', 'someone', 100)).toBe(true);
+  });
+
+  it('with exclusive, refuses as rate limited (nothing sent) when the lease stays taken past the deadline', async () => {
+    const limiter = new MemoryRateLimiter();
+    const gate = new BudgetGate(limiter, {
+      key: 'y',
+      limit: { limit: 10, windowMs: 1000 },
+      exclusive: { leaseMs: 5000 },
+    });
+    await limiter.lease('y', 'another replica', 5000);
+    const send = jest.fn(async () => 'sent');
+    const error = await gate.run(ctx(150), send).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'provider_rate_limited', notProcessed: true });
+    expect(send).not.toHaveBeenCalled();
+  });
 });

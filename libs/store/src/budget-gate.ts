@@ -30,9 +30,18 @@ export interface BudgetGateOptions {
    */
   marginMs?: number;
   observer?: BudgetGateObserver;
+  /**
+   * One call at a time on this key, from every replica (a vendor that refuses a new request while one
+   * is processed): each call takes the key's lease before its grant and gives it back after the answer.
+   * The lease lapses after `leaseMs` should its holder die; make it outlast the vendor's timeout.
+   */
+  exclusive?: { leaseMs: number };
 }
 
 const tracer = trace.getTracer('campaign-gateway/budget');
+
+/** How often a call waiting for the exclusive lease looks again. */
+const LEASE_POLL_MS = 50;
 
 export function defaultMarginMs(windowMs: number): number {
   return Math.min(1000, Math.max(100, Math.ceil(windowMs / 100)));
@@ -65,6 +74,27 @@ export class BudgetGate implements VendorCallGate {
   }
 
   async run<T>(ctx: CallContext, call: () => Promise<T>): Promise<T> {
+    const { exclusive } = this.options;
+    if (!exclusive) return this.send(ctx, call);
+    const holder = randomUUID();
+    await this.takeLease(ctx, holder, exclusive.leaseMs);
+    try {
+      return await this.send(ctx, call);
+    } finally {
+      await this.limiter.release(this.options.key, holder).catch(() => undefined);
+    }
+  }
+
+  /** Waits for the lease while the deadline allows; past it, the call is refused as over budget. */
+  private async takeLease(ctx: CallContext, holder: string, leaseMs: number): Promise<void> {
+    for (;;) {
+      if (await this.limiter.lease(this.options.key, holder, leaseMs)) return;
+      if (Date.now() + LEASE_POLL_MS > ctx.deadline) throw this.busy();
+      await sleep(LEASE_POLL_MS, undefined, { signal: ctx.signal });
+    }
+  }
+
+  private async send<T>(ctx: CallContext, call: () => Promise<T>): Promise<T> {
     for (;;) {
       const grant = await this.acquireTraced(ctx);
       await ctx.beforeSend?.();
@@ -155,6 +185,14 @@ export class BudgetGate implements VendorCallGate {
   /** Best effort: a waiter left registered lapses with its lease anyway. */
   private async withdraw(waiterId: string): Promise<void> {
     await this.limiter.withdraw(this.options.key, waiterId).catch(() => undefined);
+  }
+
+  private busy(): GatewayError {
+    return new GatewayError(
+      'provider_rate_limited',
+      'The provider is still processing the previous request of this kind for this account; nothing was sent',
+      { retryAfterSeconds: 1, retryAfterMs: LEASE_POLL_MS * 4, notProcessed: true },
+    );
   }
 
   private spent(retryAfterMs: number): GatewayError {

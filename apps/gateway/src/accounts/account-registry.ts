@@ -16,6 +16,37 @@ export interface Account {
   /** How long the gate holds each grant beyond the window (see BudgetGate). */
   readonly marginMs: number;
   readonly adapter: ProviderAdapter;
+  /** Set when the account sends bulk operations through the vendor's batch delete too. */
+  readonly batch?: {
+    readonly rateLimit: RateLimit;
+    readonly marginMs: number;
+    /** Most numbers one batch call takes. */
+    readonly maxNumbers: number;
+  };
+}
+
+/** Limiter key of an account's batch budget (and of its one-batch-at-a-time lease). */
+export function batchLimiterKey(accountId: string): string {
+  return `${accountId}:batch`;
+}
+
+/** How long a batch call's lease lasts beyond the vendor's timeout, should its replica die mid-call. */
+const BATCH_LEASE_SLACK_MS = 5_000;
+/** The timeout assumed when an account sets none (adapters default lower). */
+const DEFAULT_VENDOR_TIMEOUT_MS = 30_000;
+
+function assertBulkDeleteSupported(accounts: BaseAccountConfig[]): void {
+  accounts.forEach((account, index) => {
+    if (account.bulkDelete === undefined) return;
+    if (PROVIDER_REGISTRY[account.provider].descriptor.batchDelete) return;
+    const able = Object.values(PROVIDER_REGISTRY)
+      .filter((registration) => registration.descriptor.batchDelete)
+      .map((registration) => registration.descriptor.name);
+    throw new ConfigError(
+      `accounts[${index}].bulkDelete`,
+      `is not available on ${account.provider} accounts (only ${able.join(', ')}): the vendor has no batch delete call`,
+    );
+  });
 }
 
 function assertDistinctVendorIdentities(accounts: BaseAccountConfig[]): void {
@@ -46,6 +77,7 @@ export class AccountRegistry implements OnApplicationShutdown {
     @InjectPinoLogger('audit') private readonly audit: PinoLogger,
   ) {
     assertDistinctVendorIdentities(config.accounts);
+    assertBulkDeleteSupported(config.accounts);
     for (const accountConfig of config.accounts) {
       this.accounts.set(accountConfig.id, this.build(accountConfig, config, store, metrics, budgetMetrics));
     }
@@ -83,8 +115,29 @@ export class AccountRegistry implements OnApplicationShutdown {
       interactiveShare: config.settings.interactiveShare,
       observer: budgetMetrics.observerFor(accountConfig.id),
     });
+    const batchDescriptor = registration.descriptor.batchDelete;
+    let batch: Account['batch'];
+    let batchGate: BudgetGate | undefined;
+    if (accountConfig.bulkDelete && batchDescriptor) {
+      const configuredBatch = accountConfig.bulkDelete.rateLimit;
+      const batchLimit = configuredBatch
+        ? { limit: configuredBatch.limit, windowMs: configuredBatch.windowMs }
+        : batchDescriptor.defaultRateLimit;
+      const batchMargin = configuredBatch?.marginMs ?? defaultMarginMs(batchLimit.windowMs);
+      batch = { rateLimit: batchLimit, marginMs: batchMargin, maxNumbers: batchDescriptor.maxNumbers };
+      batchGate = new BudgetGate(store.rateLimiter, {
+        key: batchLimiterKey(accountConfig.id),
+        limit: batchLimit,
+        marginMs: batchMargin,
+        // The vendor refuses a new batch while one is processed: one at a time, over every replica.
+        exclusive: {
+          leaseMs: (accountConfig.timeoutMs ?? DEFAULT_VENDOR_TIMEOUT_MS) + BATCH_LEASE_SLACK_MS,
+        },
+      });
+    }
     const adapter = registration.createAdapter(accountConfig, {
       gate,
+      ...(batchGate ? { batchGate } : {}),
       tokenCache: store.tokenCache,
       onExchange: (exchange) => metrics.record(accountConfig.id, exchange),
     });
@@ -96,6 +149,7 @@ export class AccountRegistry implements OnApplicationShutdown {
       adapter: audited(adapter, this.audit, (action, result) =>
         metrics.result(accountConfig.provider, accountConfig.id, action, result),
       ),
+      ...(batch ? { batch } : {}),
     };
   }
 }

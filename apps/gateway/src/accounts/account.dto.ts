@@ -1,5 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CAPABILITIES } from '@app/core';
+
+export class BulkDeleteStateDto {
+  @ApiProperty({ description: "Whether bulk operations on this account also use the vendor's batch delete." })
+  enabled!: boolean;
+  @ApiPropertyOptional({
+    description: 'The batch call budget, when enabled.',
+    example: { limit: 2, windowMs: 60000 },
+  })
+  rateLimit?: { limit: number; windowMs: number };
+  @ApiPropertyOptional({ description: 'Numbers per batch call, when enabled.', example: 100 })
+  numbersPerCall?: number;
+}
 
 export class AccountDto {
   @ApiProperty({ example: 'cn-isales' })
@@ -8,6 +20,12 @@ export class AccountDto {
   provider!: string;
   @ApiProperty({ enum: CAPABILITIES, isArray: true, description: 'What this client may do on the account.' })
   capabilities!: string[];
+  @ApiProperty({
+    type: BulkDeleteStateDto,
+    description:
+      "Whether the account's bulk operations also send numbers through the vendor's batch delete (Ozonetel DeleteBulkData), and its budget.",
+  })
+  bulkDelete!: BulkDeleteStateDto;
 }
 
 export class AccountListDto {
@@ -27,6 +45,12 @@ export class ProviderDto {
     example: { rateLimit: { limit: 100, windowMs: 60000 }, numbersPerCall: 1 },
   })
   limits!: Record<string, unknown>;
+  @ApiProperty({
+    description:
+      'Whether the provider has a batch delete (`available`) and whether any configured account turned it on (`enabled`).',
+    example: { available: true, enabled: true },
+  })
+  bulkDelete!: { available: boolean; enabled: boolean };
 }
 
 export class ProviderListDto {

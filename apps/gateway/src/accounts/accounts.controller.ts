@@ -7,13 +7,17 @@ import { CurrentClient } from '../auth/current-client.decorator';
 import { ApiProblems, COMMON_PROBLEMS } from '../docs/api-problems.decorator';
 import { PROVIDER_REGISTRY } from '../providers/provider-registry';
 import { AccountListDto, ProviderListDto } from './account.dto';
+import { AccountRegistry } from './account-registry';
 
 @ApiTags('accounts')
 @ApiProblems(...COMMON_PROBLEMS)
 @ClientApi()
 @Controller('v1')
 export class AccountsController {
-  constructor(private readonly access: AccountAccess) {}
+  constructor(
+    private readonly access: AccountAccess,
+    private readonly registry: AccountRegistry,
+  ) {}
 
   @Get('accounts')
   @ApiOperation({
@@ -29,6 +33,9 @@ export class AccountsController {
         id: account.id,
         provider: account.descriptor.name,
         capabilities,
+        bulkDelete: account.batch
+          ? { enabled: true, rateLimit: account.batch.rateLimit, numbersPerCall: account.batch.maxNumbers }
+          : { enabled: false },
       })),
     };
   }
@@ -47,6 +54,12 @@ export class AccountsController {
         name: descriptor.name,
         capabilities: [...descriptor.capabilities],
         limits: descriptor.limits,
+        bulkDelete: {
+          available: descriptor.batchDelete !== undefined,
+          enabled: this.registry
+            .all()
+            .some((account) => account.descriptor.name === descriptor.name && account.batch),
+        },
       })),
     };
   }

@@ -126,6 +126,12 @@ export class ContactResultDto {
   outcome!: string;
   @ApiPropertyOptional({ type: ContactErrorDto })
   error?: ContactErrorDto;
+  @ApiPropertyOptional({
+    enum: ['batch'],
+    description:
+      "Only on `deleted`, for numbers of an operation sent through the vendor's batch delete (Ozonetel DeleteBulkData, on accounts with `bulkDelete`). The vendor confirms the batch as a whole, not each number: a number it did not have is reported `deleted` too, not `not_found`. Without `via`, the number had a call of its own and its outcome is the vendor's word about it.",
+  })
+  via?: 'batch';
 }
 
 export class DeleteContactsResultDto {

@@ -3,13 +3,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
-import { GatewayError } from '@app/core';
-import { ChunkHold, isTerminal, OperationRecord, StoreBundle } from '@app/store';
+import { ContactError, GatewayError } from '@app/core';
+import { ChunkHold, isTerminal, NumberOutcome, OperationRecord, StoreBundle } from '@app/store';
 import { Account, AccountRegistry } from '../accounts/account-registry';
 import { OperationMetrics } from '../metrics/operation-metrics';
 import { linkTo } from '../telemetry/telemetry';
 import { inWorkScope } from '../telemetry/work-scope';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
+import { BatchDeleter } from './batch-deleter';
 import { NumberDeleter, OutageState, SHORT_WAIT_MS } from './number-deleter';
 import { ChunkJob, ChunkResult, DeferReason, OPERATION_QUEUE, OperationQueue } from './operation-queue';
 
@@ -28,16 +29,57 @@ const UNKNOWN_ACCOUNT_RETRY_MS = 5_000;
 
 const tracer = trace.getTracer('campaign-gateway/operations');
 
+/** One way of sending of a run (one number per call, or batches): when it may go on, once it must wait. */
+interface PathState {
+  readyAt?: number;
+  reason?: DeferReason;
+}
+
 /** What one run of a chunk found out, shared by its lanes. */
 interface RunState {
   stop: AbortController;
   lost: boolean;
   /** The operation's record is gone from the store (Redis lost its data, or it expired). */
   vanished: boolean;
-  /** The earliest time a lane could go on, once one had to step aside. */
+  /** Set when the whole run stops between numbers (a shutdown hands it back). */
   deferUntil?: number;
   deferReason?: DeferReason;
   outage?: OutageState;
+  /** The one-number path, and the batch path of an account with a batch delete. */
+  single: PathState;
+  batch: PathState & { outage?: OutageState; off?: boolean; inFlight?: Promise<void> };
+  /** A number taken by the one-number path that has to be sent again in a later run. */
+  dropped: boolean;
+  /** One-number lanes still working. */
+  singleLanes: number;
+}
+
+/**
+ * The numbers of a run not yet taken: the one-number path takes from the front, batches from the back,
+ * so both can work at once without ever taking the same number.
+ */
+class RunQueue<T> {
+  private front = 0;
+  private back: number;
+  constructor(private readonly items: T[]) {
+    this.back = items.length;
+  }
+  get size(): number {
+    return this.back - this.front;
+  }
+  takeFront(): T | undefined {
+    return this.front < this.back ? this.items[this.front++] : undefined;
+  }
+  /** Up to `count` from the back, in their order. */
+  takeBack(count: number): T[] {
+    const taken = this.items.slice(Math.max(this.front, this.back - count), this.back);
+    this.back -= taken.length;
+    return taken;
+  }
+  /** Puts back the last batch taken from the back (nothing took from the back since). */
+  putBack(count: number): void {
+    this.back += count;
+  }
 }
 
 /**
@@ -50,6 +92,7 @@ interface RunState {
 @Injectable()
 export class ChunkRunner {
   private readonly deleter: NumberDeleter;
+  private readonly batchDeleter: BatchDeleter;
   /** The runs going on in this process, so a shutdown can hand them back. */
   private readonly running = new Set<RunState>();
   private handingBack = false;
@@ -65,6 +108,7 @@ export class ChunkRunner {
     @InjectPinoLogger('operations') private readonly logger: PinoLogger,
   ) {
     this.deleter = new NumberDeleter({ retryForMs: config.settings.operationRetryForMs });
+    this.batchDeleter = new BatchDeleter({ retryForMs: config.settings.operationRetryForMs });
   }
 
   /**
@@ -107,16 +151,21 @@ export class ChunkRunner {
       operation.id,
       numbers.map((n) => n.index),
     );
-    const todo = numbers.filter((n) => !recorded.has(n.index));
+    const todo = new RunQueue(numbers.filter((n) => !recorded.has(n.index)));
     const state: RunState = {
       stop: new AbortController(),
       lost: false,
       vanished: false,
       outage: job.outage,
+      single: {},
+      batch: { outage: job.batchOutage, off: !batchesFit(account, operation) },
+      dropped: false,
+      singleLanes: 0,
     };
     if (this.handingBack) handBackNow(state);
     const watcher = this.watchHold(operation.id, hold, state);
     this.running.add(state);
+    const current = operation;
     try {
       // A trace of its own per run of a chunk, linked to the request that started the operation: its
       // budget waits and vendor calls are in it, and its vendor log lines name the operation and chunk.
@@ -134,9 +183,12 @@ export class ChunkRunner {
         },
         (span) =>
           inWorkScope({ operationId: operation.id, chunkIndex: job.chunkIndex }, () =>
-            runPool(todo, this.config.settings.operationNumbersInFlight, state, (number) =>
-              this.sendOne(operation, account, hold, number, state),
-            ),
+            Promise.all([
+              runSingles(todo, this.config.settings.operationNumbersInFlight, state, (number) =>
+                this.sendOne(current, account, hold, number, state),
+              ),
+              this.runBatches(current, account, hold, todo, state),
+            ]),
           ).finally(() => span.end()),
       );
     } finally {
@@ -149,14 +201,16 @@ export class ChunkRunner {
     if (state.vanished) return this.vanished(job, operation);
     if (state.lost) return { kind: 'lost' };
     if (state.stop.signal.aborted) return { kind: 'done' };
-    if (state.deferUntil !== undefined) {
+    const wait = deferral(state, todo.size > 0);
+    if (wait) {
       const carried: ChunkJob = {
         operationId: job.operationId,
         chunkIndex: job.chunkIndex,
         outage: state.outage,
+        ...(state.batch.outage ? { batchOutage: state.batch.outage } : {}),
       };
-      if (state.deferReason === 'shutdown') this.handedBack++;
-      return this.defer(account.id, carried, state.deferUntil, state.deferReason ?? 'budget');
+      if (wait.reason === 'shutdown') this.handedBack++;
+      return this.defer(account.id, carried, wait.until, wait.reason);
     }
     if (job.chunkIndex + 1 < operation.chunkCount) {
       await this.queue.enqueueChunk(operation.id, job.chunkIndex + 1);
@@ -174,7 +228,10 @@ export class ChunkRunner {
   ): Promise<void> {
     const { operations } = this.store;
     for (;;) {
-      if (state.stop.signal.aborted || state.deferUntil !== undefined) return;
+      if (!singlesGoing(state)) {
+        state.dropped = true;
+        return;
+      }
       const result = await this.deleter.delete({
         account,
         campaignId: operation.campaignId,
@@ -195,29 +252,11 @@ export class ChunkRunner {
       switch (result.kind) {
         case 'outcome': {
           state.outage = undefined;
-          const written = await operations
-            .recordOutcome(operation.id, { index, phoneNumber, ...result.outcome })
-            .catch((error: unknown) => {
-              if (!isGone(error)) throw error;
-              this.vanish(state);
-              return undefined;
-            });
-          if (!written) return;
-          if (written.recorded) {
-            this.metrics.numberRecorded(account.id, result.outcome.outcome);
-            const { progress, status } = written.operation;
-            if (status === 'completed' && progress.processed === progress.total) {
-              this.metrics.operationEnded(account.id, 'completed');
-            }
-          }
+          await this.record(operation, account, { index, phoneNumber, ...result.outcome }, state);
           return;
         }
         case 'operation_failed':
-          if (state.stop.signal.aborted) return; // another lane of this chunk already stopped it
-          state.stop.abort();
-          await operations.transition(operation.id, 'failed', result.error);
-          this.metrics.operationEnded(account.id, 'failed');
-          this.logger.warn({ operationId: operation.id, error: result.error }, 'operation failed');
+          await this.fail(operation, account, result.error, state);
           return;
         case 'lost':
           this.loseHold(operation.id, state);
@@ -233,13 +272,152 @@ export class ChunkRunner {
             if (await sleep(result.afterMs, false, { signal: state.stop.signal }).catch(() => true)) return;
             continue;
           }
-          stepAside(state, result.afterMs, result.reason);
+          pathWaits(state.single, result.afterMs, result.reason);
+          state.dropped = true;
           return;
         case 'recorded':
         case 'stopped':
           return;
       }
     }
+  }
+
+  /**
+   * The batch path of a run: whenever the account's batch budget and its one-batch-at-a-time lease are
+   * free, takes up to a batch of numbers nobody took from the back of the chunk and deletes them in one
+   * vendor call, until the chunk has no untaken number, the run stops, or the batch path has to wait
+   * longer than a short moment (then the run goes on with the one-number path, if that still can).
+   */
+  private async runBatches(
+    operation: OperationRecord,
+    account: Account,
+    hold: ChunkHold,
+    todo: RunQueue<{ index: number; phoneNumber: string }>,
+    state: RunState,
+  ): Promise<void> {
+    const batch = account.batch;
+    if (!batch) return;
+    const { operations } = this.store;
+    while (batchesGoing(state) && todo.size > 0) {
+      const numbers = todo.takeBack(batch.maxNumbers);
+      let settle!: () => void;
+      state.batch.inFlight = new Promise((resolve) => (settle = resolve));
+      let result;
+      try {
+        result = await this.batchDeleter.delete({
+          account,
+          campaignId: operation.campaignId,
+          numbers,
+          tenant: operation.clientId,
+          requestId: `operation:${operation.id}`,
+          claim: (indexes) =>
+            operations.claimSendMany(operation.id, indexes, hold).catch((error: unknown) => {
+              if (!isGone(error)) throw error;
+              this.vanish(state);
+              return { kind: 'lost' as const };
+            }),
+          outage: state.batch.outage,
+          signal: state.stop.signal,
+        });
+      } finally {
+        state.batch.inFlight = undefined;
+        settle();
+      }
+      switch (result.kind) {
+        case 'deleted': {
+          state.batch.outage = undefined;
+          const byIndex = new Map(numbers.map((n) => [n.index, n.phoneNumber]));
+          await Promise.all(
+            result.indexes.map((index) =>
+              this.record(
+                operation,
+                account,
+                { index, phoneNumber: byIndex.get(index) ?? '', outcome: 'deleted', via: 'batch' },
+                state,
+              ),
+            ),
+          );
+          continue;
+        }
+        case 'operation_failed':
+          await this.fail(operation, account, result.error, state);
+          return;
+        case 'lost':
+          this.loseHold(operation.id, state);
+          return;
+        case 'recorded':
+        case 'stopped':
+          return;
+        case 'back_to_singles':
+          todo.putBack(numbers.length);
+          state.batch.off = true;
+          this.logger.warn(
+            { operationId: operation.id, accountId: account.id, error: result.error },
+            'the batch delete failed in a way the gateway cannot act on; its numbers go back to one call each',
+          );
+          return;
+        case 'retry': {
+          todo.putBack(numbers.length);
+          if (result.reason === 'outage') {
+            state.batch.outage = {
+              since: state.batch.outage?.since ?? Date.now(),
+              retries: (state.batch.outage?.retries ?? 0) + 1,
+            };
+          }
+          if (result.afterMs <= SHORT_WAIT_MS) {
+            if (await sleep(result.afterMs, false, { signal: state.stop.signal }).catch(() => true)) return;
+            continue;
+          }
+          const readyAt = Date.now() + result.afterMs;
+          // Wait on the worker while the one-number path still works; else the run ends and the chunk
+          // comes back when the first path can go on.
+          while (Date.now() < readyAt && batchesGoing(state) && state.singleLanes > 0 && todo.size > 0) {
+            const pause = Math.min(SHORT_WAIT_MS, readyAt - Date.now());
+            if (await sleep(pause, false, { signal: state.stop.signal }).catch(() => true)) return;
+          }
+          if (Date.now() < readyAt - WAKE_EARLY_MS) {
+            pathWaits(state.batch, readyAt - Date.now(), result.reason);
+            return;
+          }
+          continue;
+        }
+      }
+    }
+  }
+
+  /** Records one number's outcome (once), and counts it. */
+  private async record(
+    operation: OperationRecord,
+    account: Account,
+    outcome: NumberOutcome,
+    state: RunState,
+  ): Promise<void> {
+    const written = await this.store.operations
+      .recordOutcome(operation.id, outcome)
+      .catch((error: unknown) => {
+        if (!isGone(error)) throw error;
+        this.vanish(state);
+        return undefined;
+      });
+    if (!written?.recorded) return;
+    this.metrics.numberRecorded(account.id, outcome.outcome);
+    const { progress, status } = written.operation;
+    if (status === 'completed' && progress.processed === progress.total) {
+      this.metrics.operationEnded(account.id, 'completed');
+    }
+  }
+
+  private async fail(
+    operation: OperationRecord,
+    account: Account,
+    error: ContactError,
+    state: RunState,
+  ): Promise<void> {
+    if (state.stop.signal.aborted) return; // another lane of this chunk already stopped it
+    state.stop.abort();
+    await this.store.operations.transition(operation.id, 'failed', error);
+    this.metrics.operationEnded(account.id, 'failed');
+    this.logger.warn({ operationId: operation.id, error }, 'operation failed');
   }
 
   /**
@@ -325,14 +503,53 @@ export class ChunkRunner {
   }
 }
 
-/** Notes that the chunk must step aside, keeping the earliest time any lane could go on. */
-function stepAside(state: RunState, afterMs: number, reason: DeferReason): void {
+/** Notes that a path must wait, keeping the earliest time any of its lanes could go on. */
+function pathWaits(path: PathState, afterMs: number, reason: DeferReason): void {
   // Back on a worker a little early, so the wake-up's own delay does not leave the grant unused.
   const until = Date.now() + afterMs - WAKE_EARLY_MS;
-  if (state.deferUntil === undefined || until < state.deferUntil) {
-    state.deferUntil = until;
-    state.deferReason = reason;
+  if (path.readyAt === undefined || until < path.readyAt) {
+    path.readyAt = until;
+    path.reason = reason;
   }
+}
+
+function singlesGoing(state: RunState): boolean {
+  return !state.stop.signal.aborted && state.deferUntil === undefined && state.single.readyAt === undefined;
+}
+
+function batchesGoing(state: RunState): boolean {
+  return (
+    !state.stop.signal.aborted &&
+    state.deferUntil === undefined &&
+    state.batch.readyAt === undefined &&
+    state.batch.off !== true
+  );
+}
+
+/**
+ * Whether the run ends with its chunk set aside, and until when: when it was handed back, or when
+ * numbers are left (untaken, or dropped by a path that has to wait), until the first path can go on.
+ */
+function deferral(state: RunState, untaken: boolean): { until: number; reason: DeferReason } | undefined {
+  if (state.deferUntil !== undefined)
+    return { until: state.deferUntil, reason: state.deferReason ?? 'budget' };
+  if (!untaken && !state.dropped) return undefined;
+  // A path that is not waiting could go on at once (it stopped only for lack of numbers).
+  const paths = [state.single, ...(state.batch.off ? [] : [state.batch])];
+  const now = Date.now();
+  const ready = paths.map((path) => ({ until: path.readyAt ?? now, reason: path.reason ?? 'budget' }));
+  return ready.reduce((a, b) => (b.until < a.until ? b : a));
+}
+
+/**
+ * A batch delete sends the numbers alone (no per-number options), so only an operation without options
+ * may use it; and only on an account that turned it on.
+ */
+function batchesFit(account: Account, operation: OperationRecord): boolean {
+  if (!account.batch || !account.adapter.deleteContactsBatch) return false;
+  return Object.values(operation.selection).every(
+    (value) => value === undefined || value === false || value === '',
+  );
 }
 
 /** Stops the run's lanes before their next number, to run the chunk again now (elsewhere). */
@@ -346,17 +563,33 @@ function isGone(error: unknown): boolean {
   return error instanceof GatewayError && error.code === 'operation_not_found';
 }
 
-/** Runs `work` over `items` with at most `size` at once, taking no new item once the run stops or steps aside. */
-async function runPool<T>(
-  items: T[],
+/**
+ * The one-number path: `size` lanes take numbers from the front until none is left, the run stops, or
+ * the path has to wait. A lane that finds none left waits for a batch in flight, whose numbers come
+ * back if the batch could not be sent.
+ */
+async function runSingles<T>(
+  todo: RunQueue<T>,
   size: number,
   state: RunState,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
-  const going = () => next < items.length && !state.stop.signal.aborted && state.deferUntil === undefined;
-  const lanes = Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (going()) await work(items[next++]);
+  const lanes = Array.from({ length: Math.max(1, Math.min(size, todo.size)) }, async () => {
+    state.singleLanes++;
+    try {
+      while (singlesGoing(state)) {
+        const item = todo.takeFront();
+        if (item !== undefined) {
+          await work(item);
+          continue;
+        }
+        const inFlight = state.batch.inFlight;
+        if (!inFlight) return;
+        await inFlight;
+      }
+    } finally {
+      state.singleLanes--;
+    }
   });
   await Promise.all(lanes);
 }

@@ -14,7 +14,7 @@ import { requireOperation } from '../http/require-operation';
  * Failures that apply to every number of the operation, not to one: the operation stops as `failed`
  * with the error instead of recording it thousands of times.
  */
-const OPERATION_WIDE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+export const OPERATION_WIDE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'campaign_not_found',
   'provider_auth_failed',
   'field_not_supported',

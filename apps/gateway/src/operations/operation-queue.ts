@@ -19,6 +19,8 @@ export interface ChunkJob {
   unknownAccountSince?: number;
   /** The vendor outage the chunk is riding out. */
   outage?: OutageState;
+  /** The outage its batch calls (a vendor's batch delete) are riding out. */
+  batchOutage?: OutageState;
 }
 
 /** Why a chunk stepped aside; `shutdown`: its replica is stopping, any replica may take it now. */

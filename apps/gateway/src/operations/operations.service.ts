@@ -59,7 +59,7 @@ export class OperationsService {
         accountId: account.id,
         campaignId,
         selection,
-        chunkSize: settings.operationChunkSize,
+        chunkSize: chunkSizeFor(account, settings.operationChunkSize),
         // Its chunks run later, anywhere: their spans link back to this request's trace.
         traceparent: currentTraceparent(),
       },
@@ -162,19 +162,40 @@ export class OperationsService {
       .filter((other) => other.id !== operation.id)
       .reduce((sum, other) => sum + Math.min(remaining, other.remaining), remaining);
     const windowMs = account.rateLimit.windowMs + account.marginMs;
-    const windows = Math.max(1, Math.ceil(calls / account.rateLimit.limit));
+    const windows = Math.max(1, Math.ceil(calls / numbersPerWindow(account, windowMs)));
     return new Date(Date.now() + (windows - 1) * windowMs).toISOString();
   }
+}
+
+/** Numbers an account's budgets delete per single-budget window: both paths on a batch account. */
+function numbersPerWindow(account: Account, windowMs: number): number {
+  if (!account.batch) return account.rateLimit.limit;
+  const batchWindowMs = account.batch.rateLimit.windowMs + account.batch.marginMs;
+  const batchesPerWindow = (account.batch.rateLimit.limit * windowMs) / batchWindowMs;
+  return account.rateLimit.limit + Math.floor(batchesPerWindow * account.batch.maxNumbers);
+}
+
+/**
+ * Numbers per chunk. On an account with a batch delete, a chunk holds at least a window's worth of
+ * both paths (the single budget plus every batch of the batch budget), so singles and batches can run
+ * side by side within one chunk, neither waiting for the other.
+ */
+export function chunkSizeFor(account: Account, configured: number): number {
+  if (!account.batch) return configured;
+  const both = account.rateLimit.limit + account.batch.rateLimit.limit * account.batch.maxNumbers;
+  return Math.max(configured, both);
 }
 
 function toContactOutcome({
   phoneNumber,
   outcome,
   error,
+  via,
 }: {
   phoneNumber: string;
   outcome: ContactOutcomeKind;
   error?: ContactOutcome['error'];
+  via?: ContactOutcome['via'];
 }): ContactOutcome {
-  return { phoneNumber, outcome, ...(error ? { error } : {}) };
+  return { phoneNumber, outcome, ...(error ? { error } : {}), ...(via ? { via } : {}) };
 }

@@ -8,6 +8,8 @@ import { TokenCache } from '@app/store';
 /** What the gateway hands every adapter it builds. */
 export interface ProviderInfrastructure {
   gate: VendorCallGate;
+  /** The account's batch-delete gate, when the account turned bulk deletes on. */
+  batchGate?: VendorCallGate;
   tokenCache: TokenCache;
   onExchange: (exchange: VendorExchange) => void;
 }
@@ -45,6 +47,7 @@ export const PROVIDER_REGISTRY: Record<ProviderName, ProviderRegistration> = {
     createAdapter: (config, infra) =>
       new OzonetelAdapter(config, {
         gate: infra.gate,
+        ...(infra.batchGate ? { batchGate: infra.batchGate } : {}),
         tokenCache: infra.tokenCache,
         onExchange: infra.onExchange,
       }),

@@ -19,6 +19,10 @@ export const OzonetelBody = {
   maxLimit: { status: 'Error', message: 'Max limit exceeded' },
   tokenExpired: { status: 'false', message: 'Token Expired', data: null },
   invalidToken: { status: 'false', message: 'Invalid Token', data: null },
+  /** DeleteBulkData over 100 numbers or campaign names: documented as an error, its wording inferred. */
+  bulkOverMax: { status: 'Error', message: 'Maximum 100 phone numbers or campaign names are allowed' },
+  /** DeleteBulkData's success answer is not published: inferred. */
+  bulkDeleted: { status: 'Success', message: 'Bulk data deleted successfully' },
 } as const;
 
 export type OzonetelBodyName = keyof typeof OzonetelBody;

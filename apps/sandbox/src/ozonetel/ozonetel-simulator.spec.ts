@@ -288,3 +288,68 @@ describe('campaign status (optional routes)', () => {
     expect(JSON.parse(status.body)).toEqual({ status: 'Error', message: 'Passed campaign are invalid' });
   });
 });
+
+describe('DeleteBulkData', () => {
+  function bulk(body: unknown, headers: Record<string, string> = { apiKey: KEY }): Promise<Answer> {
+    return call('DELETE', '/ca_apis/DeleteBulkData', { body, headers });
+  }
+  const batch = {
+    userName: 'acme',
+    campaignName: ['Renewals_Q4'],
+    phoneNumber: ['9812345602', '9812345603', '9999999999'],
+  };
+
+  it('deletes the listed numbers with BASIC_AUTH and answers the inferred success', async () => {
+    const answer = await bulk(batch);
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('Success');
+    const left = await numbersOf('Renewals_Q4');
+    expect(left).not.toContain('9812345602');
+    expect(left).not.toContain('9812345603');
+    expect(left).toContain('9812345604');
+  });
+
+  it('deletes with TOKEN_AUTH, and refuses the other mode', async () => {
+    const token = await tokenFor('acme-token', TOKEN_KEY);
+    const body = { userName: 'acme-token', campaignName: ['Collections'], phoneNumber: ['9812345701'] };
+    expect((await bulk(body, { authorization: `Bearer ${token}` })).body.status).toBe('Success');
+    expect(await numbersOf('Collections')).not.toContain('9812345701');
+    expect((await bulk(body, { apiKey: TOKEN_KEY })).body.message).toBe('Invalid action.');
+  });
+
+  it('fails the whole request for one invalid campaign name', async () => {
+    const answer = await bulk({ ...batch, campaignName: ['Renewals_Q4', 'Nope'] });
+    // Sent double-encoded, as deleteCampaignData's page shows it.
+    expect(JSON.parse(answer.body)).toEqual({ status: 'Error', message: 'Passed campaign are invalid' });
+    expect(await numbersOf('Renewals_Q4')).toContain('9812345602');
+  });
+
+  it('refuses more than 100 numbers', async () => {
+    const phoneNumber = Array.from({ length: 101 }, (_, i) => String(9800000000 + i));
+    const answer = await bulk({ ...batch, phoneNumber });
+    expect(answer.body.status).toBe('Error');
+    expect(answer.body.message).toMatch(/100 phone numbers/);
+  });
+
+  it('has its own window: 2 per minute by default, Max limit exceeded beyond', async () => {
+    expect((await bulk(batch)).body.status).toBe('Success');
+    expect((await bulk(batch)).body.status).toBe('Success');
+    const third = await bulk(batch);
+    expect(third.status).toBe(429);
+    expect(third.body).toEqual({ status: 'Error', message: 'Max limit exceeded' });
+    // The single-number window is untouched.
+    expect((await deleteData(valid)).body.status).toBe('Success');
+  });
+
+  it('refuses a second request while one is processed', async () => {
+    await call('PUT', '/__sandbox/bulk-delete', { body: { limit: 10, windowMs: 60_000, processingMs: 300 } });
+    const [first, second] = await Promise.all([
+      bulk(batch),
+      new Promise<Answer>((resolve) => setTimeout(() => resolve(bulk(batch)), 100)),
+    ]);
+    expect(first.body.status).toBe('Success');
+    expect(second.body).toEqual({ status: 'Error', message: 'Max limit exceeded' });
+    const { body } = await call('GET', '/__sandbox/bulk-delete');
+    expect(body.stats).toMatchObject({ processed: 1, refusedBusy: 1, maxConcurrent: 1 });
+  });
+});

@@ -17,6 +17,8 @@ export const OZONETEL_PROVIDER_NAME = 'ozonetel';
 export type Interpretation =
   | { kind: 'success'; answer: OzonetelAnswer }
   | { kind: 'outcome'; outcome: 'not_found'; vendorMessage: string }
+  /** A failure no row of the table knows, kept as a value for calls whose caller has another way. */
+  | { kind: 'unrecognised'; failure: OzonetelFailure }
   | OzonetelFailure;
 
 export interface OzonetelFailure {

@@ -1,8 +1,12 @@
 import { ProviderDescriptor, RateLimit } from '@app/core';
+import { OZONETEL_BULK_DELETE_MAX } from './ozonetel-dto';
 import { OZONETEL_MAX_TOKEN_GENERATIONS_PER_HOUR } from './token-provider';
 
 /** Documented for deleteCampaignData: 100 requests per minute per account. */
 const DEFAULT_RATE_LIMIT: RateLimit = Object.freeze({ limit: 100, windowMs: 60_000 });
+
+/** Documented for DeleteBulkData: 2 requests per minute per account, one at a time. */
+const BULK_DELETE_RATE_LIMIT: RateLimit = Object.freeze({ limit: 2, windowMs: 60_000 });
 
 const PHONE_NUMBER = /^\+?[0-9]{3,16}$/;
 const MAX_CAMPAIGN_NAME = 255;
@@ -41,12 +45,22 @@ export const OZONETEL_DESCRIPTOR: ProviderDescriptor = Object.freeze({
   capabilities: Object.freeze(['contacts.delete'] as const),
   contactDeleteFields: Object.freeze(['phoneNumbers', 'contactName'] as const),
   defaultRateLimit: DEFAULT_RATE_LIMIT,
+  batchDelete: Object.freeze({
+    maxNumbers: OZONETEL_BULK_DELETE_MAX,
+    defaultRateLimit: BULK_DELETE_RATE_LIMIT,
+  }),
   limits: Object.freeze({
     rateLimit: DEFAULT_RATE_LIMIT,
     numbersPerCall: 1,
     campaignId: `campaign name, 1..${MAX_CAMPAIGN_NAME} characters, no control characters`,
     phoneNumber: '3..16 digits, optional leading +',
     tokenGenerationsPerHour: OZONETEL_MAX_TOKEN_GENERATIONS_PER_HOUR,
+    bulkDelete: Object.freeze({
+      rateLimit: BULK_DELETE_RATE_LIMIT,
+      numbersPerCall: OZONETEL_BULK_DELETE_MAX,
+      concurrentCalls: 1,
+      enabledPer: 'account (accounts[].bulkDelete)',
+    }),
   }),
   checkCampaignId,
   checkPhoneNumber,

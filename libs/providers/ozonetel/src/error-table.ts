@@ -16,6 +16,8 @@ export interface ErrorResult {
   refreshToken?: boolean;
   /** Neutral sentence for the caller; never quotes the vendor or a secret. */
   detail: string;
+  /** No row knew the answer: the gateway cannot tell what the vendor did. */
+  unrecognised?: boolean;
 }
 
 export type RuleResult = OutcomeResult | ErrorResult;
@@ -27,6 +29,11 @@ export type RuleResult = OutcomeResult | ErrorResult;
 export interface OzonetelErrorRule {
   httpStatus?: readonly [number, number];
   message?: string;
+  /**
+   * For answers whose wording is not published: the normalised message must contain each of these
+   * (plain substring search, linear on any input).
+   */
+  messageContains?: readonly string[];
   /** The calls this row applies to; every call when absent. */
   calls?: readonly OzonetelCall[];
   result: RuleResult;
@@ -72,6 +79,16 @@ export const OZONETEL_ERROR_TABLE: readonly OzonetelErrorRule[] = [
       code: 'campaign_not_found',
       retryable: false,
       detail: 'Ozonetel has no campaign with this name',
+    },
+  },
+  {
+    // Documented only as "an error saying a maximum of 100 phone numbers or campaign names".
+    messageContains: ['max', '100'],
+    calls: ['deleteBulkData'],
+    result: {
+      code: 'provider_rejected',
+      retryable: false,
+      detail: 'Ozonetel refused the batch as over its 100 numbers or campaign names',
     },
   },
   {
@@ -136,6 +153,7 @@ export const OZONETEL_ERROR_TABLE: readonly OzonetelErrorRule[] = [
 
 /** A failure answer (or a non-2xx status) that no row knows. */
 export const UNKNOWN_ANSWER: ErrorResult = {
+  unrecognised: true,
   code: 'provider_error',
   retryable: false,
   detail: 'Ozonetel refused the request with an answer the gateway does not know',
@@ -143,6 +161,7 @@ export const UNKNOWN_ANSWER: ErrorResult = {
 
 /** Neither JSON nor anything the gateway can act on: an HTML page, an empty body, a bare value. */
 export const UNREADABLE_ANSWER: ErrorResult = {
+  unrecognised: true,
   code: 'provider_error',
   retryable: false,
   detail: 'Ozonetel sent an answer the gateway could not read',
@@ -150,6 +169,7 @@ export const UNREADABLE_ANSWER: ErrorResult = {
 
 /** A JSON answer with no status and no message. */
 export const EMPTY_ANSWER: ErrorResult = {
+  unrecognised: true,
   code: 'provider_error',
   retryable: false,
   detail: 'Ozonetel sent an answer with neither a status nor a message',
@@ -183,7 +203,9 @@ export function findOzonetelRule(
       (rule.calls === undefined || rule.calls.includes(call)) &&
       (rule.httpStatus === undefined ||
         (httpStatus >= rule.httpStatus[0] && httpStatus <= rule.httpStatus[1])) &&
-      (rule.message === undefined || normalizeOzonetelMessage(rule.message) === normalized),
+      (rule.message === undefined || normalizeOzonetelMessage(rule.message) === normalized) &&
+      (rule.messageContains === undefined ||
+        (normalized !== undefined && rule.messageContains.every((part) => normalized.includes(part)))),
   );
 }
 

@@ -28,6 +28,8 @@ class FakeOzonetel {
   readonly received: Received[] = [];
   /** Answers for the next deletes, in order. */
   deleteReplies: Reply[] = [];
+  /** Answers for the next DeleteBulkData calls, in order; else an (inferred) success. */
+  bulkReplies: Reply[] = [];
   tokenReplies: Reply[] = [];
   /** TOKEN_AUTH account: basic calls get "Invalid action.". */
   tokenAccount = false;
@@ -86,7 +88,8 @@ class FakeOzonetel {
       this.validToken = `token-${++this.issued}`;
       return send(res, { body: JSON.stringify({ token: this.validToken, message: '' }) });
     }
-    if (req.path.endsWith('/ca_apis/deleteCampaignData')) {
+    const bulk = req.path.endsWith('/ca_apis/DeleteBulkData');
+    if (req.path.endsWith('/ca_apis/deleteCampaignData') || bulk) {
       const auth = req.headers.authorization;
       if (this.tokenAccount) {
         if (auth === undefined) {
@@ -96,6 +99,8 @@ class FakeOzonetel {
       } else if (req.headers.apikey !== API_KEY) {
         return send(res, { body: '{"status":"false","message":"Invalid User Details","data":null}' });
       }
+      if (bulk)
+        return send(res, this.bulkReplies.shift() ?? { body: '{"status":"success","message":"Done"}' });
       return send(
         res,
         this.deleteReplies.shift() ?? { body: '{"status":"Success","message":"Deleted Successfully"}' },
@@ -631,5 +636,110 @@ describe('OzonetelAdapter', () => {
       expect(vendor.generations).toHaveLength(1);
       expect(vendor.deletes).toHaveLength(2);
     });
+  });
+});
+
+describe('OzonetelAdapter.deleteContactsBatch (DeleteBulkData)', () => {
+  let vendor: FakeOzonetel;
+  let baseUrl: string;
+  let gate: WatchingGate;
+  let batchGate: WatchingGate;
+  const adapters: OzonetelAdapter[] = [];
+  const numbers = ['9812345601', '9812345602', '+919812345603'];
+
+  function adapter(overrides: Partial<OzonetelAccountConfig> = {}, withBatch = true) {
+    const built = new OzonetelAdapter(accountConfig(baseUrl, overrides), {
+      gate,
+      ...(withBatch ? { batchGate } : {}),
+      tokenCache: new MemoryTokenCache(),
+    });
+    adapters.push(built);
+    return built;
+  }
+  const bulkCalls = () => vendor.received.filter((r) => r.path.endsWith('/ca_apis/DeleteBulkData'));
+
+  beforeEach(async () => {
+    vendor = new FakeOzonetel();
+    baseUrl = await vendor.start();
+    gate = new WatchingGate();
+    batchGate = new WatchingGate();
+    vendor.gateActive = () => batchGate.active > 0;
+  });
+
+  afterEach(async () => {
+    await Promise.all(adapters.splice(0).map((a) => a.close()));
+    await vendor.stop();
+  });
+
+  it('sends one DeleteBulkData with the apiKey header, inside the batch gate, and reads success in any case', async () => {
+    vendor.bulkReplies.push({ body: '{"status":"SUCCESS","message":"whatever it says"}' });
+    expect(await adapter().deleteContactsBatch('Renewals_Q4', numbers, ctx())).toEqual({ kind: 'deleted' });
+    const [call] = bulkCalls();
+    expect(call.method).toBe('DELETE');
+    expect(call.headers.apikey).toBe(API_KEY);
+    expect(JSON.parse(call.body)).toEqual({
+      userName: 'acme',
+      phoneNumber: numbers,
+      campaignName: ['Renewals_Q4'],
+    });
+    expect(call.insideGate).toBe(true);
+    expect(batchGate.runs).toBe(1);
+    expect(gate.runs).toBe(0);
+  });
+
+  it('uses the bearer token in token mode (the token itself on the single budget)', async () => {
+    vendor.tokenAccount = true;
+    expect(await adapter({ authMode: 'token' }).deleteContactsBatch('Renewals_Q4', numbers, ctx())).toEqual({
+      kind: 'deleted',
+    });
+    const [call] = bulkCalls();
+    expect(call.headers.authorization).toBe(`Bearer ${vendor.validToken}`);
+    expect(call.headers.apikey).toBeUndefined();
+  });
+
+  it('maps Max limit exceeded to a not-processed rate limit (the gate pauses and retries) and an invalid campaign to campaign_not_found', async () => {
+    vendor.bulkReplies.push({ body: '{"status":"Error","message":"Max limit exceeded"}' });
+    const limited = await failureOf(adapter().deleteContactsBatch('Renewals_Q4', numbers, ctx()));
+    expect(limited).toMatchObject({ code: 'provider_rate_limited', notProcessed: true });
+    vendor.bulkReplies.push({
+      body: '"{\\"status\\": \\"Error\\", \\"message\\": \\"Passed campaign are invalid\\"}"',
+    });
+    const invalid = await failureOf(adapter().deleteContactsBatch('Nope', numbers, ctx()));
+    expect(invalid.code).toBe('campaign_not_found');
+  });
+
+  it('maps the over-100 refusal to provider_rejected, and a 5xx to a transient outage', async () => {
+    vendor.bulkReplies.push({
+      body: '{"status":"Error","message":"A maximum of 100 phone numbers or campaign names can be passed"}',
+    });
+    expect((await failureOf(adapter().deleteContactsBatch('Renewals_Q4', numbers, ctx()))).code).toBe(
+      'provider_rejected',
+    );
+    vendor.bulkReplies.push({ status: 503, body: '<html>down</html>' });
+    const outage = await failureOf(adapter().deleteContactsBatch('Renewals_Q4', numbers, ctx()));
+    expect(outage).toMatchObject({ code: 'provider_unavailable', transient: true });
+  });
+
+  it('answers not_understood, without throwing, for an answer no row knows', async () => {
+    vendor.bulkReplies.push({ body: '{"status":"Queued","message":"Your request is in progress"}' });
+    vendor.bulkReplies.push({ status: 404, body: '<html>Not Found</html>' });
+    for (let i = 0; i < 2; i++) {
+      const result = await adapter().deleteContactsBatch('Renewals_Q4', numbers, ctx());
+      expect(result).toMatchObject({ kind: 'not_understood', error: { code: 'provider_error' } });
+    }
+  });
+
+  it('refuses without a batch gate, more than 100 numbers, or a bad number, sending nothing', async () => {
+    expect(
+      (await failureOf(adapter({}, false).deleteContactsBatch('Renewals_Q4', numbers, ctx()))).code,
+    ).toBe('operation_not_supported');
+    const many = Array.from({ length: 101 }, (_, i) => String(9800000000 + i));
+    expect((await failureOf(adapter().deleteContactsBatch('Renewals_Q4', many, ctx()))).code).toBe(
+      'validation_failed',
+    );
+    expect((await failureOf(adapter().deleteContactsBatch('Renewals_Q4', ['12'], ctx()))).code).toBe(
+      'validation_failed',
+    );
+    expect(bulkCalls()).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BatchDeleteResult,
   CallContext,
   ContactOutcome,
   ContactSelection,
@@ -21,11 +22,14 @@ import { MAX_OZONETEL_ANSWER_BYTES } from './answer-parser';
 import { OZONETEL_DESCRIPTOR } from './descriptor';
 import { OzonetelAccountConfig, OzonetelAuthMode } from './ozonetel-account-config';
 import {
+  deleteBulkDataBody,
   deleteCampaignDataBody,
   generateTokenBody,
   OZONETEL_API_KEY_HEADER,
+  OZONETEL_BULK_DELETE_MAX,
   OZONETEL_JSON_HEADERS,
   OZONETEL_PATHS,
+  OzonetelCall,
 } from './ozonetel-dto';
 import { OzonetelTokenProvider, ozonetelTokenCacheKey } from './token-provider';
 
@@ -34,6 +38,11 @@ export const OZONETEL_DEFAULT_TIMEOUT_MS = 10_000;
 export interface OzonetelAdapterDeps {
   /** The account's gate: every vendor request, token generation included, runs through it. */
   gate: VendorCallGate;
+  /**
+   * The account's DeleteBulkData gate (its own budget, one request at a time), when the account turned
+   * bulk deletes on; without it `deleteContactsBatch` refuses.
+   */
+  batchGate?: VendorCallGate;
   /** Shared by every replica, so the account has one token at a time. */
   tokenCache: TokenCache;
   onExchange?: (exchange: VendorExchange) => void;
@@ -54,6 +63,7 @@ export class OzonetelAdapter implements ProviderAdapter {
   // A #private field stays out of util.inspect, so logging the adapter cannot leak the key.
   readonly #apiKey: string;
   private readonly gate: VendorCallGate;
+  private readonly batchGate?: VendorCallGate;
   private readonly http: VendorHttpClient;
   private readonly ownsHttp: boolean;
   private readonly tokens: OzonetelTokenProvider<CallContext>;
@@ -64,6 +74,7 @@ export class OzonetelAdapter implements ProviderAdapter {
     this.authMode = config.authMode === 'token' ? 'token' : 'basic';
     this.#apiKey = config.apiKey;
     this.gate = deps.gate;
+    this.batchGate = deps.batchGate;
     this.ownsHttp = deps.httpClient === undefined;
     this.http =
       deps.httpClient ??
@@ -93,7 +104,60 @@ export class OzonetelAdapter implements ProviderAdapter {
       this.gate.run(ctx, () => this.attempt('deleteCampaignData', body, headers, secrets, ctx)),
     );
     if (result.kind === 'success') return { phoneNumber: selection.phoneNumber, outcome: 'deleted' };
+    if (result.kind === 'unrecognised') throw ozonetelError(result.failure, [this.#apiKey]);
     return { phoneNumber: selection.phoneNumber, outcome: result.outcome };
+  }
+
+  /**
+   * DeleteBulkData for up to 100 numbers of one campaign, through the batch gate. Success (a `status`
+   * of success in any case, whatever the message) means the vendor took the batch: it says nothing per
+   * number. Known failures are thrown from the error table (over its limit: not processed, so the gate
+   * pauses and sends again; an invalid campaign fails all); an answer no row knows comes back as
+   * `not_understood`, so the caller can send the numbers one by one instead.
+   */
+  async deleteContactsBatch(
+    campaignId: string,
+    phoneNumbers: readonly string[],
+    ctx: CallContext,
+  ): Promise<BatchDeleteResult> {
+    const gate = this.batchGate;
+    if (!gate) {
+      throw new GatewayError(
+        'operation_not_supported',
+        'Bulk deletes are not turned on for this Ozonetel account (accounts[].bulkDelete)',
+        { provider: { name: OZONETEL_PROVIDER_NAME } },
+      );
+    }
+    const errors = [
+      { field: 'campaignId', message: this.descriptor.checkCampaignId(campaignId) },
+      ...phoneNumbers.map((number, i) => ({
+        field: `phoneNumbers[${i}]`,
+        message: this.descriptor.checkPhoneNumber(number),
+      })),
+    ].filter((e): e is { field: string; message: string } => e.message !== undefined);
+    if (phoneNumbers.length === 0 || phoneNumbers.length > OZONETEL_BULK_DELETE_MAX) {
+      errors.push({ field: 'phoneNumbers', message: `must hold 1..${OZONETEL_BULK_DELETE_MAX} numbers` });
+    }
+    if (errors.length > 0) throw validationFailed(errors);
+    const body = JSON.stringify(deleteBulkDataBody(this.userName, campaignId, phoneNumbers));
+    let used: readonly string[] = [this.#apiKey];
+    const result = await this.withAuth(ctx, (headers, secrets) => {
+      used = secrets; // the key and the tokens of the last attempt, blanked out of the vendor's words
+      return gate.run(ctx, () => this.attempt('deleteBulkData', body, headers, secrets, ctx));
+    });
+    if (result.kind === 'success') return { kind: 'deleted' };
+    const failure = result.kind === 'unrecognised' ? result.failure : undefined;
+    const error = failure
+      ? ozonetelError(failure, used, 'Ozonetel answered the bulk delete in a way the gateway does not know')
+      : new GatewayError('provider_error', 'Ozonetel answered the bulk delete with a per-number outcome');
+    return {
+      kind: 'not_understood',
+      error: {
+        code: error.code,
+        detail: error.detail,
+        ...(error.provider ? { provider: error.provider } : {}),
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -132,7 +196,7 @@ export class OzonetelAdapter implements ProviderAdapter {
    * lets the gate pause the account and send again.
    */
   private async attempt(
-    call: 'deleteCampaignData',
+    call: Exclude<OzonetelCall, 'generateToken'>,
     body: string,
     authHeaders: Record<string, string>,
     secrets: readonly string[],
@@ -146,6 +210,11 @@ export class OzonetelAdapter implements ProviderAdapter {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const result = interpretOzonetelResponse(call, response);
+    // DeleteBulkData's answers are not all published: one the table does not know is the caller's to
+    // act on (its numbers go back to the one-by-one path), not an error.
+    if (result.kind === 'failure' && result.result.unrecognised && call === 'deleteBulkData') {
+      return { kind: 'unrecognised', failure: result };
+    }
     if (result.kind === 'failure' && !result.result.refreshToken) throw ozonetelError(result, secrets);
     return result;
   }

@@ -2,6 +2,7 @@
 
 export const OZONETEL_PATHS = {
   deleteCampaignData: '/ca_apis/deleteCampaignData',
+  deleteBulkData: '/ca_apis/DeleteBulkData',
   generateToken: '/ca_apis/CAToken/generateToken',
 } as const;
 
@@ -16,6 +17,24 @@ export interface DeleteCampaignDataBody {
   phoneNumber: string;
   userName: string;
   name?: string;
+}
+
+/** `DELETE /ca_apis/DeleteBulkData`: up to 100 numbers (or campaign names) per request, JSON body on a DELETE. */
+export interface DeleteBulkDataBody {
+  userName: string;
+  phoneNumber: string[];
+  campaignName: string[];
+}
+
+/** Documented: at most 100 phone numbers or 100 campaign names per DeleteBulkData request. */
+export const OZONETEL_BULK_DELETE_MAX = 100;
+
+export function deleteBulkDataBody(
+  userName: string,
+  campaignName: string,
+  phoneNumbers: readonly string[],
+): DeleteBulkDataBody {
+  return { userName, phoneNumber: [...phoneNumbers], campaignName: [campaignName] };
 }
 
 /** `POST /ca_apis/CAToken/generateToken`, sent with the `apiKey` header. */

@@ -375,6 +375,64 @@ export function describeOperationStoreContract(
         expect(await store.claimSend(id, 0, hold)).toEqual({ kind: 'claimed', attempt: 1 });
       });
 
+      it('claims a batch in one step: only numbers without an outcome, each attempt counted, only by the holder', async () => {
+        const { id, numbers } = await created(8);
+        await store.holdChunk(id, hold);
+        await store.recordOutcome(id, outcomeFor(2, numbers));
+        expect(await store.claimSend(id, 1, hold)).toEqual({ kind: 'claimed', attempt: 1 });
+        const claim = await store.claimSendMany(id, [0, 1, 2, 3], hold);
+        expect(claim).toEqual({
+          kind: 'claimed',
+          claimed: [
+            { index: 0, attempt: 1 },
+            { index: 1, attempt: 2 },
+            { index: 3, attempt: 1 },
+          ],
+        });
+        expect(await store.claimSend(id, 3, hold)).toEqual({ kind: 'claimed', attempt: 2 });
+        expect(await store.claimSendMany(id, [0, 1], { ...hold, holder: 'someone else' })).toEqual({
+          kind: 'lost',
+        });
+        expect(await store.claimSendMany(id, [0], hold)).toEqual({
+          kind: 'claimed',
+          claimed: [{ index: 0, attempt: 2 }],
+        });
+        await expect(store.claimSendMany(id, [8], hold)).rejects.toThrow(RangeError);
+        await expect(store.claimSendMany(unique('missing'), [0], hold)).rejects.toMatchObject({
+          code: 'operation_not_found',
+        });
+      });
+
+      it('keeps via batch on deleted outcomes, counted and filtered as deleted', async () => {
+        const { id, numbers } = await created(4);
+        await store.recordOutcome(id, {
+          index: 0,
+          phoneNumber: numbers[0],
+          outcome: 'deleted',
+          via: 'batch',
+        });
+        await store.recordOutcome(id, { index: 1, phoneNumber: numbers[1], outcome: 'deleted' });
+        await store.recordOutcome(id, { index: 2, phoneNumber: numbers[2], outcome: 'not_found' });
+        const { operation } = await store.recordOutcome(id, {
+          index: 3,
+          phoneNumber: numbers[3],
+          outcome: 'deleted',
+          via: 'batch',
+        });
+        expect(operation.progress).toMatchObject({ processed: 4, deleted: 3, notFound: 1 });
+        expect((await store.results(id, { limit: 10 })).items).toEqual([
+          { index: 0, phoneNumber: numbers[0], outcome: 'deleted', via: 'batch' },
+          { index: 1, phoneNumber: numbers[1], outcome: 'deleted' },
+          { index: 2, phoneNumber: numbers[2], outcome: 'not_found' },
+          { index: 3, phoneNumber: numbers[3], outcome: 'deleted', via: 'batch' },
+        ]);
+        const deleted = await store.results(id, { outcome: 'deleted', limit: 2 });
+        expect(deleted.items.map((item) => item.index)).toEqual([0, 1]);
+        const rest = await store.results(id, { outcome: 'deleted', limit: 2, cursor: deleted.nextCursor });
+        expect(rest.items.map((item) => item.index)).toEqual([3]);
+        expect((await store.results(id, { outcome: 'not_found', limit: 10 })).items).toHaveLength(1);
+      });
+
       it('lets a hold lapse after its lease unless renewed', async () => {
         const { id } = await created(3);
         const short = { ...hold, leaseMs: 300 };

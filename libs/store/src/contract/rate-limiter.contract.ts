@@ -217,6 +217,20 @@ export function describeRateLimiterContract(
       expect(await acquire(key, limit)).toEqual({ granted: true });
     });
 
+    it('gives a lease to one holder at a time until it is released or lapses', async () => {
+      const key = freshKey();
+      expect(await limiter.lease(key, 'a', 300)).toBe(true);
+      expect(await limiter.lease(key, 'b', 300)).toBe(false);
+      expect(await limiter.lease(key, 'a', 300)).toBe(true); // renewed by its holder
+      await limiter.release(key, 'b'); // not b's to give back
+      expect(await limiter.lease(key, 'b', 300)).toBe(false);
+      await limiter.release(key, 'a');
+      expect(await limiter.lease(key, 'b', 200)).toBe(true);
+      expect(await limiter.lease(key, 'a', 200)).toBe(false);
+      await sleep(260);
+      expect(await limiter.lease(key, 'a', 200)).toBe(true);
+    });
+
     it('keeps keys apart', async () => {
       const [a, b] = [freshKey(), freshKey()];
       const limit = { limit: 1, windowMs: 5000 };

@@ -12,6 +12,7 @@ import {
   RecordOutcomeResult,
   ResultsPage,
   SendClaim,
+  BatchClaim,
 } from '../ports/operation-store';
 import {
   accountQuotaExceeded,
@@ -145,6 +146,21 @@ export class MemoryOperationStore implements OperationStore {
     const attempt = (entry.attempts.get(index) ?? 0) + 1;
     entry.attempts.set(index, attempt);
     return { kind: 'claimed', attempt };
+  }
+
+  async claimSendMany(id: string, indexes: number[], hold: ChunkHold): Promise<BatchClaim> {
+    for (const index of indexes) checkIndex(index);
+    const entry = this.existing(id);
+    for (const index of indexes) checkIndex(index, entry.record.progress.total);
+    if (!this.renew(entry, hold)) return { kind: 'lost' };
+    const claimed: { index: number; attempt: number }[] = [];
+    for (const index of new Set(indexes)) {
+      if (entry.outcomes[index] !== undefined) continue;
+      const attempt = (entry.attempts.get(index) ?? 0) + 1;
+      entry.attempts.set(index, attempt);
+      claimed.push({ index, attempt });
+    }
+    return { kind: 'claimed', claimed };
   }
 
   async recordOutcome(id: string, outcome: NumberOutcome): Promise<RecordOutcomeResult> {
@@ -308,5 +324,6 @@ function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
 function storedOutcome(outcome: NumberOutcome): StoredOutcome {
   const stored: StoredOutcome = { phoneNumber: outcome.phoneNumber, outcome: outcome.outcome };
   if (outcome.error) stored.error = structuredClone(outcome.error);
+  if (outcome.via && outcome.outcome === 'deleted') stored.via = outcome.via;
   return stored;
 }

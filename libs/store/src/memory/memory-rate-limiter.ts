@@ -22,6 +22,7 @@ interface Window {
  */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, Window>();
+  private readonly leases = new Map<string, { holder: string; until: number }>();
 
   /** Sub-millisecond, like the Redis clock, so two grants in one millisecond still have an order. */
   constructor(private readonly now: () => number = () => performance.timeOrigin + performance.now()) {}
@@ -102,6 +103,18 @@ export class MemoryRateLimiter implements RateLimiter {
   async pause(key: string, ms: number): Promise<void> {
     const window = this.windowOf(key);
     window.pausedUntil = Math.max(window.pausedUntil, this.now() + ms);
+  }
+
+  async lease(key: string, holder: string, ms: number): Promise<boolean> {
+    const now = this.now();
+    const current = this.leases.get(key);
+    if (current && current.until > now && current.holder !== holder) return false;
+    this.leases.set(key, { holder, until: now + ms });
+    return true;
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    if (this.leases.get(key)?.holder === holder) this.leases.delete(key);
   }
 
   private windowOf(key: string): Window {

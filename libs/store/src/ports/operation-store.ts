@@ -1,4 +1,4 @@
-import { ContactError, ContactOutcomeKind } from '@app/core';
+import { ContactError, ContactOutcomeKind, DeleteVia } from '@app/core';
 
 export type OperationStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
 
@@ -51,6 +51,8 @@ export interface NumberOutcome {
   phoneNumber: string;
   outcome: ContactOutcomeKind;
   error?: ContactError;
+  /** Only with `deleted`: deleted in a batch the vendor confirmed as a whole. */
+  via?: DeleteVia;
 }
 
 export interface ResultsPage {
@@ -88,6 +90,14 @@ export interface ChunkHold {
 
 /** Whether a number may be sent now: only by the chunk's holder, and only while it has no outcome. */
 export type SendClaim = { kind: 'claimed'; attempt: number } | { kind: 'recorded' } | { kind: 'lost' };
+
+/**
+ * Whether a batch of numbers may be sent now: `lost` when the caller no longer holds the chunk (nothing
+ * claimed), else the numbers claimed (no outcome yet, attempt counted) with their attempt; numbers that
+ * already had an outcome are left out.
+ */
+export type BatchClaim =
+  { kind: 'lost' } | { kind: 'claimed'; claimed: { index: number; attempt: number }[] };
 
 export interface RecordOutcomeResult {
   /** False when the number already had an outcome (a resumed chunk sent it again): counters did not move. */
@@ -130,6 +140,8 @@ export interface OperationStore {
    * have no outcome; then the attempt is counted (1 = first) and the hold renewed.
    */
   claimSend(id: string, index: number, hold: ChunkHold): Promise<SendClaim>;
+  /** `claimSend` for several numbers of the chunk in one step (one round trip), for a batch call. */
+  claimSendMany(id: string, indexes: number[], hold: ChunkHold): Promise<BatchClaim>;
   recordOutcome(id: string, outcome: NumberOutcome): Promise<RecordOutcomeResult>;
   /**
    * Moves a queued or running operation to `status` (running, cancelled or failed with `error`); a

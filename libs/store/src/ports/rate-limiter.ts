@@ -69,4 +69,12 @@ export interface RateLimiter {
   restamp(key: string, id: string): Promise<void>;
   /** Refuses every grant on `key` for `ms`, e.g. after the vendor itself said it is over its limit. */
   pause(key: string, ms: number): Promise<void>;
+  /**
+   * Takes the key's exclusive lease for `holder` for `ms` (a vendor call that must not overlap another
+   * one on the same account, from any replica). True when taken; false while another holder has it.
+   * The lease lapses by itself, so a holder that dies frees it after `ms`.
+   */
+  lease(key: string, holder: string, ms: number): Promise<boolean>;
+  /** Gives the lease back, if `holder` still has it. */
+  release(key: string, holder: string): Promise<void>;
 }

@@ -72,9 +72,27 @@ export const OUTCOME_CODE: Readonly<Record<ContactOutcomeKind, string>> = {
   failed: 'f',
 };
 
-const KIND_OF_CODE: ReadonlyMap<string, ContactOutcomeKind> = new Map(
-  (Object.entries(OUTCOME_CODE) as [ContactOutcomeKind, string][]).map(([kind, code]) => [code, kind]),
-);
+/** A number deleted in a batch the vendor confirmed as a whole: `deleted` with `via: 'batch'`. */
+export const BATCH_DELETED_CODE = 'b';
+
+/** The code an outcome is written with. */
+export function outcomeCode(outcome: NumberOutcome): string {
+  return outcome.outcome === 'deleted' && outcome.via === 'batch'
+    ? BATCH_DELETED_CODE
+    : OUTCOME_CODE[outcome.outcome];
+}
+
+/** Every code a kind is written with, for the results filter. */
+export function codesOfKind(kind: ContactOutcomeKind): string {
+  return kind === 'deleted' ? OUTCOME_CODE.deleted + BATCH_DELETED_CODE : OUTCOME_CODE[kind];
+}
+
+const KIND_OF_CODE: ReadonlyMap<string, ContactOutcomeKind> = new Map([
+  ...(Object.entries(OUTCOME_CODE) as [ContactOutcomeKind, string][]).map(
+    ([kind, code]) => [code, kind] as const,
+  ),
+  [BATCH_DELETED_CODE, 'deleted'],
+]);
 
 /** What an outcome keeps beside its code and its number's place in the list, as JSON. */
 interface OutcomeDetails {
@@ -104,10 +122,12 @@ export function outcomeFromParts(
   listedNumber: string,
   detailsJson: string,
 ): NumberOutcome {
-  const outcome = KIND_OF_CODE.get(code.toLowerCase());
+  const lower = code.toLowerCase();
+  const outcome = KIND_OF_CODE.get(lower);
   if (!outcome) throw new Error(`Outcome of index ${index} has the unknown code ${JSON.stringify(code)}`);
   const details = detailsJson === '' ? {} : (JSON.parse(detailsJson) as OutcomeDetails);
   const item: NumberOutcome = { index, phoneNumber: details.phoneNumber ?? listedNumber, outcome };
   if (details.error) item.error = details.error;
+  if (lower === BATCH_DELETED_CODE) item.via = 'batch';
   return item;
 }

@@ -15,6 +15,8 @@ export interface RateLimitKeys {
   turns: string;
   /** Exists for one window after an interactive call asked for a grant. */
   interactiveSeen: string;
+  /** The holder of the key's exclusive lease; expires with it. */
+  lease: string;
 }
 
 /** The keys of one shared vendor token. */
@@ -73,6 +75,7 @@ export class RedisKeyspace {
       contenders: `${group}:contenders`,
       turns: `${group}:turns`,
       interactiveSeen: `${group}:seen`,
+      lease: `${group}:lease`,
     };
   }
 

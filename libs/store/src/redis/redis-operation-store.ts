@@ -14,6 +14,7 @@ import {
   RecordOutcomeResult,
   ResultsPage,
   SendClaim,
+  BatchClaim,
 } from '../ports/operation-store';
 import {
   accountQuotaExceeded,
@@ -28,7 +29,8 @@ import {
 import { checkLimit, decodeCursor, encodeCursor } from '../operations/results-cursor';
 import {
   hashFromReply,
-  OUTCOME_CODE,
+  codesOfKind,
+  outcomeCode,
   outcomeDetails,
   outcomeFromParts,
   recordFromHash,
@@ -40,6 +42,7 @@ import {
   ADMIT_FOR_ACCOUNT,
   ADMIT_FOR_CLIENT,
   CLAIM_SEND,
+  CLAIM_SEND_MANY,
   CREATE_OPERATION,
   HOLD_CHUNK,
   OPERATION_LAYOUT,
@@ -210,6 +213,31 @@ export class RedisOperationStore implements OperationStore {
     return { kind: 'claimed', attempt: detail };
   }
 
+  async claimSendMany(id: string, indexes: number[], hold: ChunkHold): Promise<BatchClaim> {
+    for (const index of indexes) checkIndex(index);
+    const distinct = [...new Set(indexes)];
+    if (distinct.length === 0) return { kind: 'claimed', claimed: [] };
+    const keys = this.keyspace.operation(id);
+    const reply = await storeCall(() =>
+      runScript(
+        this.redis,
+        CLAIM_SEND_MANY,
+        [keys.record, keys.attempted, keys.retries, keys.kinds, keys.hold(hold.chunkIndex)],
+        [String(Math.max(...distinct)), hold.holder, Math.ceil(hold.leaseMs), ...distinct.map(String)],
+      ),
+    );
+    const [outcome, ...rest] = tagged(reply, CLAIM_SEND_MANY);
+    if (outcome === 'missing') throw operationNotFound(id);
+    if (outcome === 'layout') throw otherLayout(id, rest[0]);
+    if (outcome === 'out_of_range') checkIndex(Math.max(...distinct), Number(rest[0])); // throws
+    if (outcome === 'lost') return { kind: 'lost' };
+    if (outcome !== 'claimed' || rest.length % 2 !== 0) throw unexpected(CLAIM_SEND_MANY, reply);
+    const claimed: { index: number; attempt: number }[] = [];
+    for (let i = 0; i < rest.length; i += 2)
+      claimed.push({ index: Number(rest[i]), attempt: Number(rest[i + 1]) });
+    return { kind: 'claimed', claimed };
+  }
+
   async recordOutcome(id: string, outcome: NumberOutcome): Promise<RecordOutcomeResult> {
     checkIndex(outcome.index);
     const keys = this.keyspace.operation(id);
@@ -221,7 +249,7 @@ export class RedisOperationStore implements OperationStore {
         [keys.record, keys.numbers, keys.kinds, keys.details],
         [
           String(outcome.index),
-          OUTCOME_CODE[outcome.outcome],
+          outcomeCode(outcome),
           OUTCOME_COUNTER[outcome.outcome],
           outcome.phoneNumber,
           details.listed,
@@ -263,7 +291,7 @@ export class RedisOperationStore implements OperationStore {
     const first = decodeCursor(query.cursor);
     checkLimit(query.limit);
     const keys = this.keyspace.operation(id);
-    const code = query.outcome ? OUTCOME_CODE[query.outcome] : '';
+    const code = query.outcome ? codesOfKind(query.outcome) : '';
     const reply = await storeCall(() =>
       runScript(
         this.redis,

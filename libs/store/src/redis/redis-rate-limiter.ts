@@ -4,7 +4,14 @@ import { AcquireResult, GrantRequest, RateLimiter, SharingPolicy } from '../port
 import { integerPair, runScript } from './redis-script';
 import { RedisKeyspace } from './redis-keyspace';
 import { storeCall } from './store-errors';
-import { ACQUIRE_GRANT, PAUSE_WINDOW, RESTAMP_GRANT, WITHDRAW_WAITER } from './scripts/rate-limiter.scripts';
+import {
+  ACQUIRE_GRANT,
+  PAUSE_WINDOW,
+  RELEASE_LEASE,
+  RESTAMP_GRANT,
+  TAKE_LEASE,
+  WITHDRAW_WAITER,
+} from './scripts/rate-limiter.scripts';
 
 /**
  * The sliding window shared by every replica: each decision is one script on Redis, timed by the Redis
@@ -59,5 +66,18 @@ export class RedisRateLimiter implements RateLimiter {
   async pause(key: string, ms: number): Promise<void> {
     const keys = this.keyspace.rateLimit(key);
     await storeCall(() => runScript(this.redis, PAUSE_WINDOW, [keys.pause], [Math.ceil(ms)]));
+  }
+
+  async lease(key: string, holder: string, ms: number): Promise<boolean> {
+    const keys = this.keyspace.rateLimit(key);
+    const reply = await storeCall(() =>
+      runScript(this.redis, TAKE_LEASE, [keys.lease], [holder, Math.ceil(ms)]),
+    );
+    return reply === 1;
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    const keys = this.keyspace.rateLimit(key);
+    await storeCall(() => runScript(this.redis, RELEASE_LEASE, [keys.lease], [holder]));
   }
 }

@@ -14,7 +14,8 @@ export const OPERATION_LAYOUT = '2';
  *   notDeletable, failed;
  * - numbers: list of the numbers in index order;
  * - kinds: string of `total` bytes, byte `index` the number's outcome: 0 while it has none, else its
- *   code (OUTCOME_CODE: d, n, u, f), upper-case when details holds more. Written once per index; the
+ *   code (OUTCOME_CODE: d, n, u, f; b for deleted in a batch the vendor confirmed), upper-case when
+ *   details holds more. Written once per index; the
  *   whole string is allocated with the first outcome, so it never grows (and never over-allocates).
  *   Results page by scanning it from the cursor: indexes are dense, so no sorted index is needed;
  * - details: hash index → JSON `{ phoneNumber?, error? }`, only for outcomes with an error or whose
@@ -205,6 +206,43 @@ return {'claimed', retries + 1}
 };
 
 /**
+ * CLAIM_SEND for several numbers of one chunk at once (a batch call): the hold is checked once and
+ * renewed, then each index without an outcome is claimed and its attempt counted.
+ *
+ * KEYS: [1] record, [2] attempted, [3] retries, [4] kinds, [5] the chunk's hold.
+ * ARGV: [1] the largest index, [2] holder, [3] leaseMs, [4..] the indexes (≥ 0, distinct).
+ * Returns `{'missing'}`, `{'layout', found}`, `{'out_of_range', total}`, `{'lost'}` with nothing
+ * written, or `{'claimed', index, count, index, count, ...}` for the numbers claimed.
+ */
+export const CLAIM_SEND_MANY: RedisScript = {
+  name: 'cgOperationClaimSendMany',
+  numberOfKeys: 5,
+  lua: `${NUL_LUA}${CHECK_INDEX_LUA}
+if redis.call('GET', KEYS[5]) ~= ARGV[2] then return {'lost'} end
+redis.call('PEXPIRE', KEYS[5], ARGV[3])
+local kinds = redis.call('EXISTS', KEYS[4]) == 1
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], string.rep(NUL, math.ceil(total / 8)))
+  redis.call('PEXPIREAT', KEYS[2], fields[2])
+end
+local out = {'claimed'}
+for i = 4, #ARGV do
+  local index = ARGV[i]
+  if not kinds or redis.call('GETRANGE', KEYS[4], index, index) == NUL then
+    local count = 1
+    if redis.call('SETBIT', KEYS[2], index, 1) == 1 then
+      count = redis.call('HINCRBY', KEYS[3], index, 1) + 1
+      redis.call('PEXPIREAT', KEYS[3], fields[2])
+    end
+    out[#out + 1] = tonumber(index)
+    out[#out + 1] = count
+  end
+end
+return out
+`,
+};
+
+/**
  * Takes a chunk for a holder, replacing any other.
  *
  * KEYS: [1] record, [2] the chunk's hold. ARGV: [1] holder, [2] leaseMs.
@@ -270,7 +308,8 @@ export const RESULTS_NUMBERS_GAP = 64;
  * from the list (one LRANGE per run of nearby indexes) and the details entries of upper-case codes.
  *
  * KEYS: [1] kinds, [2] numbers, [3] details.
- * ARGV: [1] first index, [2] limit (≥ 1), [3] the outcome's code (lower case), or '' for every outcome.
+ * ARGV: [1] first index, [2] limit (≥ 1), [3] the outcome's codes (lower case letters, e.g. 'db' for
+ * deleted), or '' for every outcome.
  * Returns `{next, index, code, phoneNumber, detailsJson, index, code, ...}`: next is the index of the
  * first outcome after the page, or -1 when the page is the last; detailsJson is '' when there is none.
  */
@@ -284,11 +323,13 @@ local lower, upper = ARGV[3], string.upper(ARGV[3])
 -- The positions (1-based) of the outcomes in bytes, in order, one per call, then nil. One kind is two
 -- plain finds (memchr), each found again only once it is passed; every kind is any byte but NUL.
 local function outcomesIn(bytes)
-  if lower == '' then
-    local at = string.find(bytes, '[^%z]')
+  if lower == '' or #lower > 1 then
+    local pattern = '[^%z]'
+    if lower ~= '' then pattern = '[' .. lower .. upper .. ']' end
+    local at = string.find(bytes, pattern)
     return function()
       local found = at
-      if found then at = string.find(bytes, '[^%z]', found + 1) end
+      if found then at = string.find(bytes, pattern, found + 1) end
       return found
     end
   end

@@ -160,3 +160,28 @@ end
 return 1
 `,
 };
+
+/**
+ * KEYS: [1] lease. ARGV: [1] holder, [2] ms. Takes the lease when it is free (or already the holder's),
+ * for ms. Returns 1 when taken, 0 while another holder has it. PX expiry is on the server clock.
+ */
+export const TAKE_LEASE: RedisScript = {
+  name: 'cgRateLimitLease',
+  numberOfKeys: 1,
+  lua: `
+local current = redis.call('GET', KEYS[1])
+if current and current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', math.max(1, math.ceil(tonumber(ARGV[2]))))
+return 1
+`,
+};
+
+/** KEYS: [1] lease. ARGV: [1] holder. Deletes the lease only if the holder still has it. */
+export const RELEASE_LEASE: RedisScript = {
+  name: 'cgRateLimitRelease',
+  numberOfKeys: 1,
+  lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`,
+};
