@@ -1,7 +1,8 @@
 import { CallContext, ContactError, GatewayError } from '@app/core';
 import { BatchClaim } from '@app/store';
 import { Account } from '../accounts/account-registry';
-import { contactError, OPERATION_WIDE, OutageState, SHORT_WAIT_MS } from './number-deleter';
+import { contactError, NotSent, OPERATION_WIDE, OutageState, SHORT_WAIT_MS } from './number-deleter';
+import { UntilSent } from './until-sent';
 
 export type BatchAttempt =
   /** The vendor took the batch: these numbers (the ones claimed) are deleted. */
@@ -30,12 +31,6 @@ export interface DeleteBatchInput {
   signal: AbortSignal;
 }
 
-class NotSent extends Error {
-  constructor(readonly reason: 'recorded' | 'lost') {
-    super(`not sent: ${reason}`);
-  }
-}
-
 /**
  * One attempt to delete a batch of an operation's numbers in one vendor call (on the account's batch
  * budget, one batch in flight per account), with the failure policy: the vendor over its limit → wait
@@ -57,18 +52,21 @@ export class BatchDeleter {
       };
     }
     let claimed: number[] | undefined;
+    const untilSent = new UntilSent(input.signal);
     const ctx: CallContext = {
       requestId: input.requestId,
       deadline: Date.now() + SHORT_WAIT_MS,
       priority: 'bulk',
       tenant: input.tenant,
-      signal: input.signal,
+      signal: untilSent.signal,
       beforeSend: async () => {
         if (claimed) return;
+        if (input.signal.aborted) throw new NotSent('stopped');
         const claim = await input.claim(input.numbers.map((n) => n.index));
         if (claim.kind === 'lost') throw new NotSent('lost');
         claimed = claim.claimed.map((c) => c.index);
         if (claimed.length === 0) throw new NotSent('recorded');
+        untilSent.sent();
       },
     };
     try {
@@ -84,6 +82,8 @@ export class BatchDeleter {
       if (input.signal.aborted || isAbort(error)) return { kind: 'stopped' };
       if (!(error instanceof GatewayError)) throw error;
       return this.afterFailure(error, input);
+    } finally {
+      untilSent.sent();
     }
   }
 

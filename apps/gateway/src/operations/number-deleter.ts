@@ -9,6 +9,7 @@ import {
 import { SendClaim } from '@app/store';
 import { Account } from '../accounts/account-registry';
 import { requireOperation } from '../http/require-operation';
+import { UntilSent } from './until-sent';
 
 /**
  * Failures that apply to every number of the operation, not to one: the operation stops as `failed`
@@ -62,9 +63,9 @@ export interface DeleteNumberInput {
   signal: AbortSignal;
 }
 
-/** The claim refused the send: nothing goes to the vendor. */
-class NotSent extends Error {
-  constructor(readonly reason: 'recorded' | 'lost') {
+/** The claim refused the send (or the chunk stopped first): nothing goes to the vendor. */
+export class NotSent extends Error {
+  constructor(readonly reason: 'recorded' | 'lost' | 'stopped') {
     super(`not sent: ${reason}`);
   }
 }
@@ -87,6 +88,7 @@ export class NumberDeleter {
     if (input.signal.aborted) return { kind: 'stopped' };
     const deleteContact = requireOperation(input.account.adapter, 'deleteContact');
     let claimed: SendClaim | undefined;
+    const untilSent = new UntilSent(input.signal);
     const ctx: CallContext = {
       requestId: input.requestId,
       // A wait longer than a short moment comes back as provider_rate_limited with the exact wait.
@@ -94,12 +96,14 @@ export class NumberDeleter {
       priority: 'bulk',
       tenant: input.tenant,
       clientId: input.tenant,
-      signal: input.signal,
+      signal: untilSent.signal,
       beforeSend: async () => {
         // Once per attempt: a re-send inside the same attempt (a replaced token) is the same claim.
         if (claimed) return;
+        if (input.signal.aborted) throw new NotSent('stopped');
         claimed = await input.claim();
         if (claimed.kind !== 'claimed') throw new NotSent(claimed.kind);
+        untilSent.sent();
       },
     };
     try {
@@ -117,6 +121,8 @@ export class NumberDeleter {
       if (input.signal.aborted || isAbort(error)) return { kind: 'stopped' };
       if (!(error instanceof GatewayError)) throw error;
       return this.afterFailure(error, input);
+    } finally {
+      untilSent.sent();
     }
   }
 
