@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { boundaries } from './eslint/import-boundaries.mjs';
 
 export default tseslint.config(
   {
@@ -11,6 +12,7 @@ export default tseslint.config(
       'coverage/**',
       'jest.config.js',
       'eslint.config.mjs',
+      'eslint/*.mjs',
       'scripts/**',
     ],
   },
@@ -30,6 +32,9 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  // Who may import whom: libs never import apps, adapters neither one another nor store implementations,
+  // the sandbox no adapter or store, the core nothing of ours (eslint/import-boundaries.mjs).
+  boundaries,
   {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -17,7 +17,12 @@ module.exports = {
   // End-to-end suites start processes and wait out real rate windows; a project cannot set this.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      // eslint/: the lint rules' own specs (the import boundaries).
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/eslint/**/*.spec.ts'],
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };
