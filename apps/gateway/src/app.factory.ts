@@ -7,6 +7,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { registerClientAuthentication } from './auth/client-authentication.hook';
 import { ClientKeys } from './auth/client-keys';
 import { setupSwagger } from './docs/swagger';
+import { ALL_ON_CLIENT_PORT, hideServiceEndpoints, ServiceEndpoints } from './service/service-endpoints';
 import { registerBodyLimits } from './http/body-limits';
 import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-refusals';
 import { registerJsonBodyParser } from './http/json-body-parser';
@@ -33,6 +34,8 @@ export function clientKeysOf(app: NestFastifyApplication): ClientKeys {
 export interface GatewayAppOptions extends AppModuleOptions {
   /** PUBLIC_BASE_URL and TRUSTED_PROXIES (see public-edge.ts); unset: reached directly. */
   edge?: PublicEdgeOptions;
+  /** Which service endpoints the client port serves (METRICS_PORT, DOCS); unset: all of them. */
+  serviceEndpoints?: ServiceEndpoints;
 }
 
 /** Builds the whole gateway, ready to listen; used by main.ts and by the end-to-end tests. */
@@ -97,7 +100,9 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     options.config.settings.idempotencyRetentionMs,
     app.get(Logger),
   );
-  setupSwagger(app, settings, edge);
+  const endpoints = options.serviceEndpoints ?? ALL_ON_CLIENT_PORT;
+  hideServiceEndpoints(fastify, endpoints);
+  if (endpoints.docs) setupSwagger(app, settings, edge);
   await app.init();
   return app;
 }

@@ -17,7 +17,9 @@ import { reloadClientsOnSighup } from './auth/client-reload';
 import { bundledFile } from './bundled-files';
 import { publicEdgeFromEnv } from './http/public-edge';
 import { logShape } from './logging/log-shape';
+import { MetricsRegistry } from './metrics/metrics-registry';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
+import { serveMetrics, serviceEnvFrom } from './service/service-endpoints';
 import { exitGracefullyOnSignals, shutdownGraceFromEnv } from './shutdown/graceful-shutdown';
 import { HttpDrain } from './shutdown/http-drain';
 
@@ -34,8 +36,9 @@ async function main(): Promise<void> {
   const config = loadGatewayConfig(configPath, { accountClasses: ACCOUNT_CONFIG_CLASSES });
   const graceMs = shutdownGraceFromEnv(process.env);
   const edge = publicEdgeFromEnv(process.env);
+  const service = serviceEnvFrom(process.env);
   const store = await openStore();
-  const app = await createGatewayApp({ config, store, edge });
+  const app = await createGatewayApp({ config, store, edge, serviceEndpoints: service.endpoints });
   const http = new HttpDrain(app.getHttpServer());
   exitGracefullyOnSignals(app, store, http, { graceMs, log: processLog.child({ context: 'shutdown' }) });
   // SIGHUP: the clients (keys and grants) again from the same file, validated as at start.
@@ -46,13 +49,18 @@ async function main(): Promise<void> {
     processLog.child({ context: 'client-reload' }),
   );
   const port = Number(process.env.PORT ?? 3000);
-  await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
+  const host = process.env.HOST ?? '0.0.0.0';
+  await app.listen({ port, host });
+  if (service.metricsPort !== undefined) {
+    await serveMetrics(app.get(MetricsRegistry).registry, service.metricsPort, host);
+  }
 
   const logger = app.get(Logger);
   const url = edge.publicBaseUrl ?? `http://localhost:${port}`;
-  logger.log(
-    `campaign-gateway listening on ${url} (Swagger UI: ${url}/docs), configuration ${config.source}`,
-  );
+  const docs = service.endpoints.docs ? `Swagger UI: ${url}/docs` : 'docs off';
+  const metrics =
+    service.metricsPort === undefined ? `${url}/metrics` : `metrics on port ${service.metricsPort}`;
+  logger.log(`campaign-gateway listening on ${url} (${docs}; ${metrics}), configuration ${config.source}`);
   if (!process.env.GATEWAY_CONFIG) {
     logger.log(`Bundled sandbox configuration: the client key for curl and Swagger UI is ${SANDBOX_DEV_KEY}`);
   }
