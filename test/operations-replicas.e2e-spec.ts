@@ -9,8 +9,8 @@ import { startTestRedis, TestRedis } from './support/redis';
 import { ozonetelDeleteCalls, startTestSandbox, TestSandbox, vendorCalls } from './support/sandbox';
 import { expectWithinBudget } from './support/windows';
 
-/** A scaled-down Ozonetel budget; a 6 s window keeps the 100 ms grant margin at 1.7 %. */
-const BUDGET = { limit: 100, windowMs: 6000 };
+/** A scaled-down Ozonetel budget; a 10 s window keeps the 100 ms grant margin at 1 %, as Ozonetel's 60 s keeps its 600 ms. */
+const BUDGET = { limit: 100, windowMs: 10_000 };
 /**
  * The token account's budget for the killed-replica case: its next grant is never more than a short
  * moment away, so its chunk stays on the worker (a chunk waiting longer is off every worker, and a
@@ -95,7 +95,7 @@ describe('bulk operations on real Redis: budget efficiency, replicas, and a repl
     } finally {
       await replica.stop();
     }
-  }, 60_000);
+  }, 90_000);
 
   describe('three replicas', () => {
     let replicas: GatewayProcess[] = [];
@@ -124,7 +124,7 @@ describe('bulk operations on real Redis: budget efficiency, replicas, and a repl
     it('500 numbers within 5 % of the theoretical minimum, never over the vendor limit', async () => {
       const { elapsed, minimum } = await expectEfficientRun(replicas[0].as(KEYS.admin), sandbox);
       console.log(`3 replicas: 500 numbers in ${elapsed} ms, theoretical minimum ${minimum} ms`);
-    });
+    }, 90_000);
 
     it('finishes on the others when the replica running a chunk is killed: one outcome per number, each sent at most twice', async () => {
       const numbers = numberRange(9_610_000_000, 200);

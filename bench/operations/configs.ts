@@ -31,7 +31,7 @@ export const SANDBOX_OPEN_LIMIT: RateLimit = { limit: 1_000_000, windowMs: 1000 
 export const ISALES: Target = { accountId: 'cn-isales', campaignId: '1001' };
 
 /** Phases 3 and 4: the scaled-down budget of test/operations-replicas.e2e-spec.ts. */
-export const BUDGET: RateLimit = { limit: 100, windowMs: 6000 };
+export const BUDGET: RateLimit = { limit: 100, windowMs: 10_000 };
 
 /** Phase 5: two Ozonetel accounts that allow one call per 10 s. */
 export const SLOW_BUDGET: RateLimit = { limit: 1, windowMs: 10_000 };

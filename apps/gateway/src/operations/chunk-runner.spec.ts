@@ -196,10 +196,10 @@ describe('ChunkRunner', () => {
       reason: 'budget',
       job: { operationId: 'op-1', chunkIndex: 0 },
     });
-    // Back a little early (150 ms), so the worker's wake-up does not waste the grant.
+    // Back a little early (200 ms), so the worker's wake-up does not waste the grant.
     const { untilMs } = result as { untilMs: number };
-    expect(untilMs).toBeGreaterThanOrEqual(before + 2_000 - 150);
-    expect(untilMs).toBeLessThanOrEqual(Date.now() + 2_000 - 150);
+    expect(untilMs).toBeGreaterThanOrEqual(before + 2_000 - 200);
+    expect(untilMs).toBeLessThanOrEqual(Date.now() + 2_000 - 200);
     expect(vendor.sent).toEqual(['n0']);
     expect(await results()).toEqual([['n0', 'deleted']]);
     expect(queue.enqueueChunk).not.toHaveBeenCalled();

@@ -22,7 +22,7 @@ const HOLD_CHECK_MS = 250;
  * chunk costs a few round trips, and the rest of the wait is spent on the worker (it is below
  * SHORT_WAIT_MS).
  */
-const WAKE_EARLY_MS = 150;
+const WAKE_EARLY_MS = 200;
 
 /** How long a chunk whose account this replica does not know steps aside before another look. */
 const UNKNOWN_ACCOUNT_RETRY_MS = 5_000;
