@@ -29,7 +29,7 @@ import { deleteKeys } from '../shared/redis-keys';
 import { median } from '../shared/stats';
 import { BENCH_KEY, GATEWAY_PATH, UPSTREAM_PATH, writeOverheadConfig } from './config';
 import { FixedRateRun, fixedRate, saturate, SaturationRun, Target } from './load';
-import { BenchProcess, forkServer, startGateway } from './processes';
+import { BenchProcess, forkServer, gatewayBuiltFromEnv, startGateway } from './processes';
 import { render } from './render';
 
 const OUT_FILE = join(__dirname, '../out/overhead.json');
@@ -201,6 +201,7 @@ async function main(): Promise<void> {
     const gateway = await startGateway({
       configFile,
       env: { ...redisServer.env, REDIS_KEY_PREFIX: keyPrefix },
+      built: gatewayBuiltFromEnv(),
     });
     started.push(gateway);
 

@@ -1,11 +1,14 @@
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/gateway-process';
 
 const ROOT = join(__dirname, '../..');
 const GATEWAY_MAIN = join(ROOT, 'apps/gateway/src/main.ts');
+/** What `npm run build` makes and `npm run start:prod` runs. */
+const GATEWAY_BUILD = join(ROOT, 'dist/apps/gateway/apps/gateway/src/main.js');
 /** Every process of the run is started the same way (ts-node, transpile only), so their RSS compares. */
 const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 const START_TIMEOUT_MS = 60_000;
@@ -66,13 +69,20 @@ export interface GatewayOptions {
   env: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Run the build (`npm run build` first) instead of the sources through ts-node. */
+  built?: boolean;
 }
+
+/** `OVERHEAD_GATEWAY=build`: the benchmarks run the built gateway, as `npm run start:prod` does. */
+export const gatewayBuiltFromEnv = (): boolean => process.env.OVERHEAD_GATEWAY === 'build';
 
 /** The gateway's log output: counted, not kept, except its last few KiB for an error message. */
 export interface LogDrain {
   lines: number;
   bytes: number;
   tail: string;
+  /** With `--trace-gc`: the last full collection's line (V8 heap used (committed) before -> after). */
+  lastMarkCompact?: string;
 }
 
 /**
@@ -85,7 +95,10 @@ export async function startGateway(options: GatewayOptions): Promise<BenchProces
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('REDIS_')),
   );
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...TS_NODE, GATEWAY_MAIN], {
+  if (options.built && !existsSync(GATEWAY_BUILD))
+    throw new Error(`${GATEWAY_BUILD} is missing: npm run build`);
+  const entry = options.built ? [GATEWAY_BUILD] : [...TS_NODE, GATEWAY_MAIN];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: {
       ...inherited,
@@ -103,6 +116,13 @@ export async function startGateway(options: GatewayOptions): Promise<BenchProces
     log.bytes += chunk.length;
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) log.lines++;
     log.tail = (log.tail + chunk.toString('utf8', Math.max(0, chunk.length - 4096))).slice(-4096);
+    if (chunk.includes('Mark-Compact')) {
+      const lines = chunk.toString('utf8').split('\n');
+      log.lastMarkCompact = lines
+        .filter((line) => line.includes('Mark-Compact'))
+        .pop()
+        ?.trim();
+    }
   };
   child.stdout.on('data', drain);
   child.stderr.on('data', drain);
