@@ -15,6 +15,8 @@
  *   OVERHEAD_RATE_SECONDS=10     length of each 500 req/s run
  *   OVERHEAD_SATURATION_SECONDS=10  length of each 16-connection throughput run
  *   OVERHEAD_SOAK_SECONDS=60     length of the saturation run after which peak RSS is read
+ *   OVERHEAD_GATEWAY=build       build the gateway (nest build gateway) and run the build, as
+ *                                `npm run start:prod` does, instead of the sources through ts-node
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,7 @@ import { deleteKeys } from '../shared/redis-keys';
 import { median } from '../shared/stats';
 import { BENCH_KEY, GATEWAY_PATH, UPSTREAM_PATH, writeOverheadConfig } from './config';
 import { FixedRateRun, fixedRate, saturate, SaturationRun, Target } from './load';
-import { BenchProcess, forkServer, gatewayBuiltFromEnv, startGateway } from './processes';
+import { BenchProcess, buildGateway, forkServer, gatewayBuiltFromEnv, startGateway } from './processes';
 import { render } from './render';
 
 const OUT_FILE = join(__dirname, '../out/overhead.json');
@@ -67,7 +69,7 @@ export interface TargetRounds {
   saturation: SaturationRun[];
 }
 
-export type BenchResults = Awaited<ReturnType<typeof collect>> & { machine: MachineFacts };
+export type BenchResults = Awaited<ReturnType<typeof collect>> & { machine: MachineFacts; gateway: string };
 
 async function collect(
   targets: Target[],
@@ -185,6 +187,10 @@ export interface Summary {
 }
 
 async function main(): Promise<void> {
+  if (gatewayBuiltFromEnv()) {
+    progress('building the gateway (nest build gateway)');
+    buildGateway();
+  }
   const redisServer = await startTestRedis();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
   const keyPrefix = `bench:overhead:${randomUUID()}:`;
@@ -212,7 +218,11 @@ async function main(): Promise<void> {
       { name: 'gateway', url: gateway.url, method: 'POST', path: GATEWAY_PATH, headers: auth },
     ];
     const processes = { direct: upstream, proxy, gateway };
-    const results = { machine, ...(await collect(targets, processes, gateway.log)) };
+    const results = {
+      machine,
+      gateway: gatewayBuiltFromEnv() ? 'build (dist/)' : 'sources through ts-node',
+      ...(await collect(targets, processes, gateway.log)),
+    };
     process.stdout.write(render(results));
     mkdirSync(dirname(OUT_FILE), { recursive: true });
     writeFileSync(OUT_FILE, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { ChildProcess, fork, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,6 +75,14 @@ export interface GatewayOptions {
 
 /** `OVERHEAD_GATEWAY=build`: the benchmarks run the built gateway, as `npm run start:prod` does. */
 export const gatewayBuiltFromEnv = (): boolean => process.env.OVERHEAD_GATEWAY === 'build';
+
+/** Builds the gateway (`nest build gateway`), so a stale dist/ is never what gets measured. */
+export function buildGateway(): void {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'gateway'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
 
 /** The gateway's log output: counted, not kept, except its last few KiB for an error message. */
 export interface LogDrain {

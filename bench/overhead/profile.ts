@@ -33,7 +33,7 @@ import { summarizeProfile } from './cpu-profile';
 import { summarizeHeap } from './heap-snapshot';
 import { BENCH_KEY, GATEWAY_PATH, writeOverheadConfig } from './config';
 import { saturate, Target } from './load';
-import { BenchProcess, forkServer, gatewayBuiltFromEnv, startGateway } from './processes';
+import { BenchProcess, buildGateway, forkServer, gatewayBuiltFromEnv, startGateway } from './processes';
 
 const OUT_DIR = join(__dirname, '../out/overhead-profile');
 const OUT_FILE = join(__dirname, '../out/overhead-profile.json');
@@ -125,6 +125,10 @@ async function countCommands(redisUrl: string, prefix: string, during: () => Pro
 async function main(): Promise<void> {
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
+  if (gatewayBuiltFromEnv()) {
+    progress('building the gateway (nest build gateway)');
+    buildGateway();
+  }
   const redisServer = await startTestRedis();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
   const keyPrefix = `bench:overhead:${randomUUID()}:`;

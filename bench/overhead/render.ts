@@ -121,6 +121,7 @@ export function render(results: BenchResults): string {
         ['os', m.os],
         ['node', m.node],
         ['redis', `${m.redisVersion} (${m.redis})`],
+        ['gateway', results.gateway],
         ['gateway log lines per request', results.gatewayLogLinesPerRequest.toFixed(2)],
       ],
     ),
