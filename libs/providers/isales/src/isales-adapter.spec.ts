@@ -134,7 +134,8 @@ describe('IsalesAdapter against a fake vendor', () => {
       vdnId: 101,
       accessKey: AK,
       secretKey: SK,
-      timeoutMs: 500,
+      // Long enough for a whole-suite run on a busy machine; the hang case waits it out once.
+      timeoutMs: 2000,
       ...extra,
     };
   }
