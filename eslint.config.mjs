@@ -10,6 +10,8 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'coverage/**',
+      // What the benchmarks write, saved gateway builds among it (git ignores it too).
+      'bench/out/**',
       'jest.config.js',
       'eslint.config.mjs',
       'eslint/*.mjs',
@@ -21,7 +23,11 @@ export default tseslint.config(
   prettier,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // The benchmark's preload runs in the built gateway under plain node, so it is CommonJS, not TS.
+        projectService: { allowDefaultProject: ['bench/overhead/*.cjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -31,6 +37,12 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // CommonJS preloads for plain node (bench/overhead/allocation-sampler.cjs).
+    files: ['bench/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   // Who may import whom: libs never import apps, adapters neither one another nor store implementations,
   // the sandbox no adapter or store, the core nothing of ours (eslint/import-boundaries.mjs).

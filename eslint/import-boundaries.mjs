@@ -6,23 +6,26 @@
  *
  * - `libs/*` never imports `apps/*`;
  * - `libs/core` imports nothing of ours outside itself;
- * - an adapter (`libs/providers/<name>`) imports no other adapter, and no `libs/store` implementation:
- *   only the store's ports (`libs/store/src/ports`), directly or as names those ports export taken from
- *   the `@app/store` barrel (the Ozonetel adapter's `TokenCache`). Its specs may wire the memory stores;
+ * - the provider kit (`libs/providers/kit`, the code every adapter shares) is a library adapters may
+ *   import, not an adapter; it imports nothing of ours but `libs/core` and `libs/http-client`;
+ * - an adapter (`libs/providers/<name>`) imports no other adapter and nothing of `libs/store`: the ports
+ *   it needs (the token cache) are the core's. Its specs may wire the memory stores and the real gate;
  * - `apps/sandbox` imports neither `libs/providers/*` nor `libs/store`: the simulators share no code
  *   with the adapters or the stores (docs/architecture.md).
  *
  * Written here rather than taken from eslint-plugin-boundaries: that one needs an import resolver
  * plugin for the aliases, and the rules above are a few lines of path matching.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STORE_PORTS = 'libs/store/src/ports';
+const PROVIDER_KIT = 'libs/providers/kit';
+/** What the provider kit may import besides itself. */
+const KIT_MAY_IMPORT = new Set(['core', 'http-client']);
 
-/** tsconfig.json's `paths`: alias → folder relative to the root (a `/*` alias keeps its star). */
+/** tsconfig.json's `paths`: alias → folder relative to the root (a `/*` alias and its target keep their star). */
 function aliases() {
   const { compilerOptions } = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'));
   return Object.entries(compilerOptions.paths ?? {}).map(([alias, [target]]) => ({
@@ -31,25 +34,7 @@ function aliases() {
   }));
 }
 
-/** Every name the store's port files export: all an adapter may take from the `@app/store` barrel. */
-function storePortNames() {
-  const names = new Set();
-  for (const file of readdirSync(path.join(ROOT, STORE_PORTS))) {
-    if (!file.endsWith('.ts') || file.endsWith('.spec.ts')) continue;
-    const source = readFileSync(path.join(ROOT, STORE_PORTS, file), 'utf8');
-    for (const [, name] of source.matchAll(
-      /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:interface|type|class|const|let|function|enum)\s+(\w+)/gm,
-    )) {
-      names.add(name);
-    }
-  }
-  return names;
-}
-
-/**
- * Where an import points, relative to the root (posix), with `barrel` set when it names a library's
- * index; undefined for a package or anything outside the repository.
- */
+/** Where an import points, relative to the root (posix); undefined for a package or anything outside the repository. */
 function resolveImport(specifier, fromFile, paths) {
   let target;
   if (specifier.startsWith('.') || path.isAbsolute(specifier)) {
@@ -59,7 +44,9 @@ function resolveImport(specifier, fromFile, paths) {
       if (alias.endsWith('/*')) {
         const prefix = alias.slice(0, -1);
         if (specifier.startsWith(prefix)) {
-          target = path.join(ROOT, to.slice(0, -1), specifier.slice(prefix.length));
+          const rest = specifier.slice(prefix.length);
+          // `@app/providers/*` → `libs/providers/*/src`: the star may stand inside the target.
+          target = to.includes('*') ? path.join(ROOT, to.replace('*', rest)) : path.join(ROOT, to, rest);
           break;
         }
       } else if (specifier === alias) {
@@ -72,14 +59,15 @@ function resolveImport(specifier, fromFile, paths) {
   const relative = path.relative(ROOT, target).split(path.sep).join('/');
   if (relative.startsWith('..')) return undefined;
   const indexed = relative.replace(/\/index(\.[cm]?[jt]s)?$/, '');
-  return { path: `${indexed}/`, barrel: /^libs\/(?:providers\/)?[^/]+\/src$/.test(indexed) };
+  return { path: `${indexed}/` };
 }
 
 /** Which part of the monorepo a path (ending in `/` for a folder) belongs to. */
 function partOf(relative) {
   let match;
   if ((match = /^apps\/([^/]+)\//.exec(relative))) return { kind: 'app', name: match[1] };
-  if (relative.startsWith(`${STORE_PORTS}/`)) return { kind: 'store-port', name: 'store' };
+  // The kit sits among the adapters but is a library they share, not one of them.
+  if (relative.startsWith(`${PROVIDER_KIT}/`)) return { kind: 'lib', name: 'provider-kit' };
   if ((match = /^libs\/providers\/([^/]+)\//.exec(relative))) return { kind: 'provider', name: match[1] };
   if ((match = /^libs\/([^/]+)\//.exec(relative))) return { kind: 'lib', name: match[1] };
   return undefined;
@@ -90,26 +78,9 @@ const describe = (part) =>
     ? `apps/${part.name}`
     : part.kind === 'provider'
       ? `libs/providers/${part.name}`
-      : 'libs/' + part.name;
-
-/** Names an import statement takes, or undefined when it takes the whole module (or its side effects). */
-function importedNames(node) {
-  if (node.type === 'ImportDeclaration') {
-    if (node.specifiers.length === 0) return undefined;
-    const names = [];
-    for (const specifier of node.specifiers) {
-      if (specifier.type !== 'ImportSpecifier') return undefined;
-      names.push(
-        specifier.imported.type === 'Identifier' ? specifier.imported.name : specifier.imported.value,
-      );
-    }
-    return names;
-  }
-  if (node.type === 'ExportNamedDeclaration') {
-    return node.specifiers.map((s) => (s.local.type === 'Identifier' ? s.local.name : s.local.value));
-  }
-  return undefined;
-}
+      : part.name === 'provider-kit'
+        ? PROVIDER_KIT
+        : 'libs/' + part.name;
 
 /** @type {import('eslint').Rule.RuleModule} */
 const importsRule = {
@@ -120,9 +91,11 @@ const importsRule = {
     messages: {
       libImportsApp: '{{from}} must not import {{to}}: libraries never import apps.',
       coreImportsOurs: 'libs/core must not import {{to}}: the core imports nothing of ours.',
+      kitImportsOurs:
+        '{{from}} must not import {{to}}: the provider kit imports only libs/core and libs/http-client.',
       adapterImportsAdapter: '{{from}} must not import {{to}}: adapters never import one another.',
       adapterImportsStore:
-        '{{from}} must not import {{what}} from libs/store: adapters use only the store ports ({{ports}}).',
+        '{{from}} must not import libs/store: adapters take the ports they need (TokenCache) from libs/core.',
       sandboxImportsOurs:
         'apps/sandbox must not import {{to}}: the simulators share no code with the adapters or the stores.',
     },
@@ -133,7 +106,6 @@ const importsRule = {
     if (!from) return {};
     const isSpec = /\.spec\.ts$/.test(file);
     const paths = aliases();
-    let portNames;
 
     /** @param {any} node the statement, @param {any} source its module specifier literal */
     function check(node, source) {
@@ -150,15 +122,12 @@ const importsRule = {
       if (from.kind !== 'app' && to.kind === 'app') return report('libImportsApp');
       const same = from.kind === to.kind && from.name === to.name;
       if (from.kind === 'lib' && from.name === 'core' && !same) return report('coreImportsOurs');
+      if (from.kind === 'lib' && from.name === 'provider-kit' && !same && !KIT_MAY_IMPORT.has(to.name)) {
+        return report('kitImportsOurs');
+      }
       if (from.kind === 'provider' && to.kind === 'provider' && !same) return report('adapterImportsAdapter');
       if (from.kind === 'provider' && to.kind === 'lib' && to.name === 'store' && !isSpec) {
-        portNames ??= storePortNames();
-        const names = target.barrel ? importedNames(node) : undefined;
-        const outside = names === undefined ? undefined : names.filter((name) => !portNames.has(name));
-        if (outside === undefined || outside.length > 0) {
-          const what = outside?.length ? outside.join(', ') : source.value;
-          return report('adapterImportsStore', { what, ports: `${STORE_PORTS}/*` });
-        }
+        return report('adapterImportsStore');
       }
       if (from.kind === 'app' && from.name === 'sandbox' && (to.kind === 'provider' || to.name === 'store')) {
         return report('sandboxImportsOurs');

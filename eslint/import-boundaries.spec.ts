@@ -66,62 +66,92 @@ describe('import boundaries (eslint.config.mjs)', () => {
     // adapters never import one another
     [
       'libs/providers/ozonetel/src/x.ts',
-      `import { sign } from '@app/isales';`,
+      `import { sign } from '@app/providers/isales';`,
       'adapters never import one another',
     ],
     [
       'libs/providers/ozonetel/src/x.ts',
-      `import { sign } from '@app/isales/signer';`,
+      `import { sign } from '../../isales/src/signer';`,
       'adapters never import one another',
     ],
     [
       'libs/providers/isales/src/x.ts',
-      `import { X } from '../../ozonetel/src/error-table';`,
+      `import { X } from '../../ozonetel/src/errors';`,
       'adapters never import one another',
     ],
     [
       'libs/providers/isales/src/x.spec.ts',
-      `const o = require('@app/ozonetel');`,
+      `const o = require('@app/providers/ozonetel');`,
       'adapters never import one another',
     ],
     [
       'libs/providers/isales/src/x.ts',
-      `type T = import('@app/ozonetel').OzonetelAdapter;`,
+      `type T = import('@app/providers/ozonetel').OzonetelAdapter;`,
       'adapters never import one another',
     ],
-    // adapters import no store implementation
+    // the provider kit imports only the core and the HTTP client
+    [
+      'libs/providers/kit/src/x.ts',
+      `import { IsalesAdapter } from '@app/providers/isales';`,
+      'the provider kit imports only',
+    ],
+    [
+      'libs/providers/kit/src/x.ts',
+      `import { BaseAccountConfig } from '@app/config';`,
+      'the provider kit imports only',
+    ],
+    [
+      'libs/providers/kit/src/x.ts',
+      `import { TokenCache } from '@app/store';`,
+      'the provider kit imports only',
+    ],
+    // adapters import nothing of the store, its ports included: those they need are the core's
     [
       'libs/providers/ozonetel/src/x.ts',
       `import { MemoryTokenCache } from '@app/store';`,
-      'MemoryTokenCache from libs/store',
+      'must not import libs/store',
     ],
     [
       'libs/providers/ozonetel/src/x.ts',
-      `import { TokenCache, RedisTokenCache } from '@app/store';`,
-      'RedisTokenCache from libs/store',
+      `import { TokenCache } from '@app/store';`,
+      'must not import libs/store',
     ],
-    ['libs/providers/ozonetel/src/x.ts', `import * as store from '@app/store';`, 'only the store ports'],
-    ['libs/providers/ozonetel/src/x.ts', `export * from '@app/store';`, 'only the store ports'],
-    ['libs/providers/ozonetel/src/x.ts', `const s = import('@app/store');`, 'only the store ports'],
+    [
+      'libs/providers/ozonetel/src/x.ts',
+      `import type { RateLimiter } from '@app/store';`,
+      'must not import libs/store',
+    ],
+    [
+      'libs/providers/ozonetel/src/x.ts',
+      `import { RateLimiter } from '@app/store/ports/rate-limiter';`,
+      'must not import libs/store',
+    ],
+    [
+      'libs/providers/ozonetel/src/x.ts',
+      `import * as store from '@app/store';`,
+      'must not import libs/store',
+    ],
+    ['libs/providers/ozonetel/src/x.ts', `export * from '@app/store';`, 'must not import libs/store'],
+    ['libs/providers/ozonetel/src/x.ts', `const s = import('@app/store');`, 'must not import libs/store'],
     [
       'libs/providers/ozonetel/src/x.ts',
       `import { RedisTokenCache } from '@app/store/redis/redis-token-cache';`,
-      'only the store ports',
+      'must not import libs/store',
     ],
     [
       'libs/providers/ozonetel/src/x.ts',
       `import { X } from '../../../store/src/memory/memory-token-cache';`,
-      'only the store ports',
+      'must not import libs/store',
     ],
     [
       'libs/providers/ozonetel/src/x.ts',
       `import { MemoryTokenCache } from '../../../store/src';`,
-      'MemoryTokenCache from libs/store',
+      'must not import libs/store',
     ],
     // apps/sandbox imports neither adapters nor the store
     [
       'apps/sandbox/src/x.ts',
-      `import { IsalesAdapter } from '@app/isales';`,
+      `import { IsalesAdapter } from '@app/providers/isales';`,
       'share no code with the adapters',
     ],
     [
@@ -147,21 +177,21 @@ describe('import boundaries (eslint.config.mjs)', () => {
     ['libs/core/src/x.ts', `import { GatewayError } from './errors/gateway-error';`],
     ['libs/core/src/x.ts', `import { Injectable } from '@nestjs/common';`],
     ['libs/config/src/x.ts', `import { Capability } from '@app/core';`],
-    // What the Ozonetel adapter imports today: the TokenCache port, from the barrel.
-    ['libs/providers/ozonetel/src/x.ts', `import { IssuedToken, TokenCache } from '@app/store';`],
-    ['libs/providers/ozonetel/src/x.ts', `import type { TokenCache } from '@app/store';`],
-    ['libs/providers/ozonetel/src/x.ts', `import { TokenCache } from '@app/store/ports/token-cache';`],
-    [
-      'libs/providers/ozonetel/src/x.ts',
-      `import { TokenCache } from '../../../store/src/ports/token-cache';`,
-    ],
+    // What the Ozonetel adapter imports: the TokenCache port, from the core.
+    ['libs/providers/ozonetel/src/x.ts', `import { IssuedToken, TokenCache } from '@app/core';`],
     ['libs/providers/ozonetel/src/x.ts', `import { BaseAccountConfig } from '@app/config/account-config';`],
     ['libs/providers/ozonetel/src/x.ts', `import { VendorHttpClient } from '@app/http-client';`],
     ['libs/providers/ozonetel/src/x.ts', `import { parse } from './answer-parser';`],
+    // The kit is a library the adapters share, and it builds on the core and the HTTP client.
+    ['libs/providers/ozonetel/src/x.ts', `import { makeRedactor } from '@app/providers/kit';`],
+    ['libs/providers/isales/src/x.ts', `import { toContactError } from '../../kit/src/contact-error';`],
+    ['libs/providers/kit/src/x.ts', `import { GatewayError } from '@app/core';`],
+    ['libs/providers/kit/src/x.ts', `import type { VendorResponse } from '@app/http-client';`],
+    ['libs/providers/kit/src/x.ts', `import { parseRetryAfter } from './retry-after';`],
     // An adapter's specs may wire the memory stores and the real gate.
     ['libs/providers/ozonetel/src/x.spec.ts', `import { BudgetGate, MemoryTokenCache } from '@app/store';`],
     ['apps/sandbox/src/x.ts', `import { X } from '../shared/vendor-call';`],
-    ['apps/gateway/src/x.ts', `import { IsalesAdapter } from '@app/isales';`],
+    ['apps/gateway/src/x.ts', `import { IsalesAdapter } from '@app/providers/isales';`],
     ['apps/gateway/src/x.ts', `import { createMemoryStore } from '@app/store';`],
     ['libs/store/src/x.spec.ts', `import { startTestRedis } from '../../../test/support/redis';`],
   ])('allows in %s: %s', async (file, code) => {

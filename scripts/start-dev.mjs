@@ -1,6 +1,7 @@
 // `npm start`: the built sandbox vendors and the gateway (in-memory store, bundled sandbox
 // configuration) side by side, as two processes, the way they run in a deployment.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { readFileSync } from 'node:fs';
@@ -9,8 +10,11 @@ const gatewayMain = 'dist/apps/gateway/apps/gateway/src/main.js';
 const sandboxMain = 'dist/apps/sandbox/main.js';
 const children = [];
 
-function run(name, script, env) {
-  const child = spawn(process.execPath, [script], { stdio: 'inherit', env: { ...process.env, ...env } });
+function run(name, script, env, stdout = 'inherit') {
+  const child = spawn(process.execPath, [script], {
+    stdio: ['inherit', stdout, 'inherit'],
+    env: { ...process.env, ...env },
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} stopped (${signal ?? code}); stopping the rest`);
@@ -43,11 +47,29 @@ async function waitFor(url, dispatcher) {
   throw new Error(`${url} did not come up`);
 }
 
-run('sandbox', sandboxMain, {});
+/**
+ * The sandbox prints `<vendor> sandbox listening on <url>` for each simulator of its registry, then
+ * `sandbox ready`: its lines are passed on, and the URLs it names are the ones waited for, so no
+ * vendor is named here.
+ */
+function sandboxUrls(child) {
+  return new Promise((resolve, reject) => {
+    const urls = [];
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      console.log(line);
+      const listening = / listening on (\S+)$/.exec(line);
+      if (listening) urls.push(listening[1]);
+      if (line === 'sandbox ready') resolve(urls);
+    });
+    lines.on('close', () => reject(new Error('the sandbox stopped before it was ready')));
+  });
+}
+
+const sandbox = run('sandbox', sandboxMain, {}, 'pipe');
 const ca = readFileSync('apps/sandbox/tls/ca.pem', 'utf8');
-await waitFor(
-  `https://127.0.0.1:${process.env.SANDBOX_ISALES_PORT ?? 4010}/__sandbox/state`,
-  new Agent({ connect: { ca } }),
-);
-await waitFor(`http://127.0.0.1:${process.env.SANDBOX_OZONETEL_PORT ?? 4020}/__sandbox/state`);
+const tlsAgent = new Agent({ connect: { ca } });
+for (const url of await sandboxUrls(sandbox)) {
+  await waitFor(`${url}/__sandbox/state`, url.startsWith('https:') ? tlsAgent : undefined);
+}
 run('gateway', gatewayMain, { GATEWAY_CONFIG: '', REDIS_URL: '' });

@@ -83,6 +83,24 @@ describe('client keys and account grants', () => {
     expect(await allVendorCalls(sandbox)).toEqual([]);
   });
 
+  it('checks the body before the account: an invalid body to a hidden account is 400, a valid one 404', async () => {
+    const { gateway, sandbox } = h();
+    const ozonetelOnly = gateway.as(KEYS.ozonetelOnly);
+    const invalid = await ozonetelOnly.post('/v1/accounts/cn-isales/callbacks', {
+      body: { campaignId: 1001 },
+    });
+    expectProblem(invalid, 400, 'validation_failed');
+    const callback = {
+      campaignId: '1001',
+      phoneNumber: '66660001',
+      scheduledAt: '2030-01-01T10:00:00Z',
+      mode: 'automatic',
+    };
+    const hidden = await ozonetelOnly.post('/v1/accounts/cn-isales/callbacks', { body: callback });
+    expectProblem(hidden, 404, 'account_not_found');
+    expect(await allVendorCalls(sandbox)).toEqual([]);
+  });
+
   it('answers 403 forbidden for a granted account used outside the grant, and lets the granted purpose through', async () => {
     const { gateway, sandbox } = h();
     const operator = gateway.as(KEYS.operator);

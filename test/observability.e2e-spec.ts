@@ -81,8 +81,25 @@ describe('observability', () => {
     expect(traceId).toBe(TRACE_ID);
     expect(parentSpan).not.toBe(CALLER_SPAN); // a span of the gateway's in between
 
-    const vendorLine = lines.find((l) => l.msg === 'vendor exchange')!;
-    expect(vendorLine).toMatchObject({ trace_id: TRACE_ID, req: { id: 'trace-me-1' } });
+    // One line for the request, its vendor exchange on it; no line of the exchange's own.
+    expect(lines.filter((l) => l.msg === 'vendor exchange')).toEqual([]);
+    const requestLines = lines.filter((l) => (l.req as { id?: string } | undefined)?.id === 'trace-me-1');
+    expect(requestLines.filter((l) => l.log !== 'audit')).toEqual([
+      expect.objectContaining({
+        msg: 'request completed',
+        trace_id: TRACE_ID,
+        vendor: [
+          expect.objectContaining({
+            provider: 'isales',
+            account: 'cn-isales',
+            method: 'PUT',
+            path: expect.stringMatching(/\/1002\/pause$/),
+            status: 200,
+            durationMs: expect.any(Number),
+          }),
+        ],
+      }),
+    ]);
     // Every line: a level label, an ISO time, the service and its version.
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {

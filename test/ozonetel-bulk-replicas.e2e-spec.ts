@@ -94,7 +94,9 @@ describe('Ozonetel bulkDelete on three replicas', () => {
     const started = Date.now();
     const id = await startBulkDelete(api, 'in-ozonetel', 'Renewals_Q4', numbers);
     const { done, results, calls } = await expectAllDone(api, id, numbers);
-    expect(Date.parse(done.updatedAt) - started).toBeLessThan(3.5 * (SINGLE.windowMs + MARGIN_MS));
+    // Batches finish in two or three windows; one number a call would need fifteen (300 at 10 a window).
+    // The bound leaves a window of slack: three gateways on a busy 2-core machine took 3.6 windows once.
+    expect(Date.parse(done.updatedAt) - started).toBeLessThan(4.5 * (SINGLE.windowMs + MARGIN_MS));
     const batched = new Set(calls.filter(isBulk).flatMap((c) => c.body.phoneNumber as string[]));
     expect(batched.size).toBeGreaterThanOrEqual(200);
     for (const result of results) {

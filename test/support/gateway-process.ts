@@ -51,7 +51,8 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   const { child, output } = spawnGateway({ HOST: '127.0.0.1', ...env });
   const url = `http://127.0.0.1:${env.PORT}`;
-  const deadline = Date.now() + 30_000;
+  // ts-node compiles the gateway at start: on a busy 2-core machine that alone took over 20 s.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}):\n${output()}`);
     try {
@@ -60,7 +61,11 @@ export async function startGatewayProcess(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`gateway did not start:\n${output()}`);
+    if (Date.now() > deadline) {
+      // Left running, it would keep jest from exiting and load the machine for the suites after it.
+      child.kill('SIGKILL');
+      throw new Error(`gateway did not start:\n${output()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
@@ -97,9 +102,16 @@ export async function startReplicas(
   count: number,
   env: { GATEWAY_CONFIG: string; REDIS_KEY_PREFIX: string } & Record<string, string>,
 ): Promise<GatewayProcess[]> {
-  return Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: count }, async () =>
       startGatewayProcess({ PORT: String(await freePort()), LOG_LEVEL: 'warn', ...env }),
     ),
   );
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    // The replicas that did start would outlive the failed suite.
+    for (const result of started) if (result.status === 'fulfilled') result.value.child.kill('SIGKILL');
+    throw failed.reason;
+  }
+  return started.map((result) => (result as PromiseFulfilledResult<GatewayProcess>).value);
 }

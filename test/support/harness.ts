@@ -1,7 +1,7 @@
 import { ApiClient } from './http';
 import { KEYS } from './keys';
 import { startTestGateway, testConfig, TestGateway } from './gateway';
-import { resetSandbox, startTestSandbox, TestSandbox, vendorCalls } from './sandbox';
+import { resetSandbox, startTestSandbox, TestSandbox, vendorCalls, vendorControls } from './sandbox';
 
 export interface Harness {
   sandbox: TestSandbox;
@@ -35,10 +35,9 @@ export function useHarness(
   };
 }
 
-/** Vendor calls the sandbox saw on both vendors, to prove what was (not) sent. */
+/** Vendor calls the sandbox saw on every vendor, to prove what was (not) sent. */
 export async function allVendorCalls(sandbox: TestSandbox) {
-  const [isales, ozonetel] = await Promise.all([vendorCalls(sandbox.isales), vendorCalls(sandbox.ozonetel)]);
-  return [...isales, ...ozonetel];
+  return (await Promise.all(vendorControls(sandbox).map(vendorCalls))).flat();
 }
 
 /** The problem+json shape every error answer must have. */

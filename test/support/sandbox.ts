@@ -1,26 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { loadTlsFiles, RunningSandbox, startSandbox } from '../../apps/sandbox/src/sandbox';
+import { RunningSandbox, SIMULATORS, SimulatorName, startSandbox } from '../../apps/sandbox/src/sandbox';
 import { ApiClient, client } from './http';
 
 export const SANDBOX_CA_FILE = join(__dirname, '../../apps/sandbox/tls/ca.pem');
 
-export interface TestSandbox extends RunningSandbox {
-  /** Control API of each simulated vendor. */
-  isales: ApiClient;
-  ozonetel: ApiClient;
+/** The running sandbox, with the control API of each simulated vendor under its name. */
+export type TestSandbox = RunningSandbox & { [N in SimulatorName]: ApiClient };
+
+/**
+ * Every simulator of the sandbox registry on a free loopback port, each over HTTPS with the private CA
+ * or HTTP as the vendor does by default (iSales HTTPS, Ozonetel HTTP).
+ */
+export async function startTestSandbox(): Promise<TestSandbox> {
+  const sandbox = await startSandbox();
+  const tlsAgent = new Agent({ connect: { ca: readFileSync(SANDBOX_CA_FILE, 'utf8') } });
+  const clients = Object.fromEntries(
+    SIMULATORS.map((vendor) => {
+      const url = sandbox.urls[vendor.name];
+      return [vendor.name, client(url, null, url.startsWith('https:') ? tlsAgent : undefined)];
+    }),
+  ) as Record<SimulatorName, ApiClient>;
+  return { ...sandbox, ...clients };
 }
 
-/** The bundled vendor simulators on free loopback ports, iSales over HTTPS with its private CA. */
-export async function startTestSandbox(): Promise<TestSandbox> {
-  const sandbox = await startSandbox({ isales: { port: 0, tls: loadTlsFiles() }, ozonetel: { port: 0 } });
-  const tlsAgent = new Agent({ connect: { ca: readFileSync(SANDBOX_CA_FILE, 'utf8') } });
-  return {
-    ...sandbox,
-    isales: client(sandbox.isalesUrl, null, tlsAgent),
-    ozonetel: client(sandbox.ozonetelUrl, null),
-  };
+/** The control API of every simulated vendor. */
+export function vendorControls(sandbox: TestSandbox): ApiClient[] {
+  return SIMULATORS.map((vendor) => sandbox[vendor.name]);
 }
 
 export interface VendorCall {
@@ -43,9 +50,9 @@ export async function vendorCalls(vendor: ApiClient): Promise<VendorCall[]> {
   return answer.body.items as VendorCall[];
 }
 
-/** Back to the seed: state, call log, faults, rate windows and tokens, on both vendors. */
+/** Back to the seed: state, call log, faults, rate windows and tokens, on every vendor. */
 export async function resetSandbox(sandbox: TestSandbox): Promise<void> {
-  await Promise.all([sandbox.isales.post('/__sandbox/reset'), sandbox.ozonetel.post('/__sandbox/reset')]);
+  await Promise.all(vendorControls(sandbox).map((vendor) => vendor.post('/__sandbox/reset')));
 }
 
 /** The deleteCampaignData calls Ozonetel received, in arrival order. */

@@ -1,8 +1,6 @@
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { flattenValidationErrors, validationFailed } from '@app/core';
 import { AppModule, AppModuleOptions } from './app.module';
 import { registerClientAuthentication } from './auth/client-authentication.hook';
 import { ClientKeys } from './auth/client-keys';
@@ -13,6 +11,7 @@ import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './htt
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { PublicEdge, PublicEdgeOptions, registerPublicEdge } from './http/public-edge';
 import { requestIdFor } from './http/request-id';
+import { requestValidationPipe } from './http/validation-pipe';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { ProblemFilter } from './problems/problem.filter';
@@ -71,14 +70,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   app.useLogger(app.get(Logger));
   // Nest tries filters from the last registered: a replay is not a problem.
   app.useGlobalFilters(app.get(ProblemFilter), app.get(ReplayStoredResponseFilter));
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
-    }),
-  );
+  app.useGlobalPipes(requestValidationPipe());
   // No enableShutdownHooks: main.ts handles SIGTERM and SIGINT, draining before Nest's shutdown hooks.
 
   const fastify = app.getHttpAdapter().getInstance();

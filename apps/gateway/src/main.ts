@@ -16,6 +16,7 @@ import { clientKeysOf, createGatewayApp } from './app.factory';
 import { reloadClientsOnSighup } from './auth/client-reload';
 import { bundledFile } from './bundled-files';
 import { publicEdgeFromEnv } from './http/public-edge';
+import { stdoutLogDestination } from './logging/log-destination';
 import { logShape } from './logging/log-shape';
 import { MetricsRegistry } from './metrics/metrics-registry';
 import { ACCOUNT_CONFIG_CLASSES } from './providers/provider-registry';
@@ -38,7 +39,13 @@ async function main(): Promise<void> {
   const edge = publicEdgeFromEnv(process.env);
   const service = serviceEnvFrom(process.env);
   const store = await openStore();
-  const app = await createGatewayApp({ config, store, edge, serviceEndpoints: service.endpoints });
+  const app = await createGatewayApp({
+    config,
+    store,
+    edge,
+    serviceEndpoints: service.endpoints,
+    logStream: stdoutLogDestination(),
+  });
   const http = new HttpDrain(app.getHttpServer());
   exitGracefullyOnSignals(app, store, http, { graceMs, log: processLog.child({ context: 'shutdown' }) });
   // SIGHUP: the clients (keys and grants) again from the same file, validated as at start.

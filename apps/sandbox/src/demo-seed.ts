@@ -1,53 +1,55 @@
-import { IsalesNumber, SandboxSeed } from './seed';
+import { IsalesNumber, IsalesState, OzonetelState } from './seed';
 
-/**
+/*
  * The state `npm start` serves. The README's curl walk-through relies on these exact values, so change
- * them only together with it. A function, not a constant, so no caller can mutate a shared copy.
+ * them only together with it. Functions, not constants, so no caller can mutate a shared copy.
  */
-export function createDemoSeed(): SandboxSeed {
+
+export function isalesDemoSeed(): IsalesState {
   return {
-    isales: {
-      // A server in China: recycle times are Shanghai wall-clock text (accounts say timeZone Asia/Shanghai).
-      tenants: [{ vdnId: 101, accessKey: 'sandbox-ak', secretKey: 'sandbox-sk', timeZone: 'Asia/Shanghai' }],
-      campaigns: [
-        { vdnId: 101, id: '1001', name: 'Spring renewals', status: 3, numbers: springRenewalNumbers() },
-        {
-          vdnId: 101,
-          id: '1002',
-          name: 'Winter offers',
-          status: 2,
-          numbers: numberRange(77770001, 5).map((called) => ({ called, state: 'pending' as const })),
-        },
-        { vdnId: 101, id: '1003', name: 'Autumn survey', status: 4, numbers: [] },
-        { vdnId: 101, id: '1004', name: 'Draft campaign', status: 1, numbers: [] },
-      ],
-      blocklist: ['66669999'],
-      reservations: [],
-    },
-    ozonetel: {
-      users: [
-        { userName: 'acme', apiKey: 'sandbox-ozonetel-key', authMode: 'basic' },
-        { userName: 'acme-token', apiKey: 'sandbox-ozonetel-token-key', authMode: 'token' },
-      ],
-      campaigns: [
-        {
-          userName: 'acme',
-          name: 'Renewals_Q4',
-          // One contact carries a name, so `contactName` can be tried in the walk-through.
-          numbers: numberRange(9812345601, 20).map((phoneNumber, index) =>
-            index === 0 ? { phoneNumber, name: 'Asha' } : { phoneNumber },
-          ),
-        },
-        {
-          userName: 'acme-token',
-          name: 'Collections',
-          numbers: numberRange(9812345701, 10).map((phoneNumber) => ({ phoneNumber })),
-        },
-      ],
-      rateLimit: { limit: 100, windowMs: 60_000 },
-      tokenTtlMs: 3_600_000,
-      maxTokensPerHour: 10,
-    },
+    // A server in China: recycle times are Shanghai wall-clock text (accounts say timeZone Asia/Shanghai).
+    tenants: [{ vdnId: 101, accessKey: 'sandbox-ak', secretKey: 'sandbox-sk', timeZone: 'Asia/Shanghai' }],
+    campaigns: [
+      { vdnId: 101, id: '1001', name: 'Spring renewals', status: 3, numbers: springRenewalNumbers() },
+      {
+        vdnId: 101,
+        id: '1002',
+        name: 'Winter offers',
+        status: 2,
+        numbers: numberRange(77770001, 5).map((called) => ({ called, state: 'pending' as const })),
+      },
+      { vdnId: 101, id: '1003', name: 'Autumn survey', status: 4, numbers: [] },
+      { vdnId: 101, id: '1004', name: 'Draft campaign', status: 1, numbers: [] },
+    ],
+    blocklist: ['66669999'],
+    reservations: [],
+  };
+}
+
+export function ozonetelDemoSeed(): OzonetelState {
+  return {
+    users: [
+      { userName: 'acme', apiKey: 'sandbox-ozonetel-key', authMode: 'basic' },
+      { userName: 'acme-token', apiKey: 'sandbox-ozonetel-token-key', authMode: 'token' },
+    ],
+    campaigns: [
+      {
+        userName: 'acme',
+        name: 'Renewals_Q4',
+        // One contact carries a name, so `contactName` can be tried in the walk-through.
+        numbers: numberRange(9812345601, 20).map((phoneNumber, index) =>
+          index === 0 ? { phoneNumber, name: 'Asha' } : { phoneNumber },
+        ),
+      },
+      {
+        userName: 'acme-token',
+        name: 'Collections',
+        numbers: numberRange(9812345701, 10).map((phoneNumber) => ({ phoneNumber })),
+      },
+    ],
+    rateLimit: { limit: 100, windowMs: 60_000 },
+    tokenTtlMs: 3_600_000,
+    maxTokensPerHour: 10,
   };
 }
 

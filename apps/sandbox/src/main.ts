@@ -1,13 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { loadTlsFiles, readSandboxSeed, RunningSandbox, SandboxSeed, startSandbox } from './sandbox';
+import {
+  loadTlsFiles,
+  readSandboxSeed,
+  RunningSandbox,
+  SandboxOptions,
+  SandboxSeed,
+  SIMULATORS,
+  startSandbox,
+} from './sandbox';
 
 /**
  * Runs the sandbox as a process. Environment:
  *   SANDBOX_HOST            default 127.0.0.1
- *   SANDBOX_ISALES_PORT     default 4010
- *   SANDBOX_OZONETEL_PORT   default 4020
- *   SANDBOX_ISALES_TLS      "true" (default): HTTPS with the bundled certificate; "false": HTTP
+ *   SANDBOX_<NAME>_PORT     per simulated vendor (SANDBOX_ISALES_PORT ...); default its defaultPort
+ *                           (iSales 4010, Ozonetel 4020)
+ *   SANDBOX_<NAME>_TLS      "true": HTTPS with the bundled certificate; "false": HTTP; default the
+ *                           vendor's tlsByDefault (iSales true, Ozonetel false)
  *   SANDBOX_SEED            path to a seed JSON file; default the bundled demo seed
+ * Prints one line per vendor, `<label> sandbox listening on <url>`, then `sandbox ready`.
  */
 let sandbox: RunningSandbox | undefined;
 let stopping = false;
@@ -18,23 +28,28 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 
   const env = process.env;
-  const running = await startSandbox({
+  const options: SandboxOptions = {
     host: env.SANDBOX_HOST ?? '127.0.0.1',
-    isales: {
-      port: portFrom(env.SANDBOX_ISALES_PORT, 4010, 'SANDBOX_ISALES_PORT'),
-      tls: flagFrom(env.SANDBOX_ISALES_TLS, true, 'SANDBOX_ISALES_TLS') ? loadTlsFiles() : false,
-    },
-    ozonetel: { port: portFrom(env.SANDBOX_OZONETEL_PORT, 4020, 'SANDBOX_OZONETEL_PORT') },
     seed: env.SANDBOX_SEED ? seedFrom(env.SANDBOX_SEED) : undefined,
     logger: false,
-  });
+  };
+  for (const vendor of SIMULATORS) {
+    const prefix = `SANDBOX_${vendor.name.toUpperCase()}`;
+    options[vendor.name] = {
+      port: portFrom(env[`${prefix}_PORT`], vendor.defaultPort, `${prefix}_PORT`),
+      tls: flagFrom(env[`${prefix}_TLS`], vendor.tlsByDefault, `${prefix}_TLS`) ? loadTlsFiles() : false,
+    };
+  }
+  const running = await startSandbox(options);
   if (stopping) {
     await running.close();
     process.exit(0);
   }
   sandbox = running;
-  console.log(`iSales sandbox listening on ${running.isalesUrl}`);
-  console.log(`Ozonetel sandbox listening on ${running.ozonetelUrl}`);
+  for (const vendor of SIMULATORS)
+    console.log(`${vendor.label} sandbox listening on ${running.urls[vendor.name]}`);
+  // scripts/start-dev.mjs waits for this line, then for each URL above.
+  console.log('sandbox ready');
 }
 
 function stop(): void {

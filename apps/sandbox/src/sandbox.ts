@@ -1,68 +1,76 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDemoSeed } from './demo-seed';
-import { IsalesSimulator } from './isales/isales-simulator';
-import { OzonetelSimulator } from './ozonetel/ozonetel-simulator';
 import { findTlsDir } from './sandbox-paths';
-import { SandboxSeed } from './seed';
-import { readSandboxSeed } from './seed-validation';
+import { SimulatedVendor, TlsFiles, VendorServer } from './shared/simulated-vendor';
+import {
+  createDemoSeed,
+  readSandboxSeed,
+  SandboxSeed,
+  SIMULATORS,
+  SimulatorName,
+} from './simulator-registry';
 
 export * from './seed';
-export { createDemoSeed } from './demo-seed';
-export { readSandboxSeed } from './seed-validation';
+export { createDemoSeed, readSandboxSeed, SIMULATORS } from './simulator-registry';
+export type { SandboxSeed, SimulatorName } from './simulator-registry';
 export type { CallRecord } from './shared/call-log';
 export type { FaultKind, FaultSpec } from './shared/faults';
 
-export interface SandboxOptions {
+/** How one simulator listens. */
+export interface SimulatorListenOptions {
+  /** port 0 (the default) takes any free port. */
+  port?: number;
+  /** The vendor's default is its `tlsByDefault`, with the bundled certificate; false serves HTTP. */
+  tls?: TlsFiles | false;
+}
+
+export type SandboxOptions = {
   /** Default 127.0.0.1. */
   host?: string;
-  /** port 0 (the default) takes any free port; tls defaults to the bundled certificate, false serves HTTP. */
-  isales?: { port?: number; tls?: { cert: string; key: string } | false };
-  /** port 0 (the default) takes any free port. */
-  ozonetel?: { port?: number };
   /** Default: the bundled demo seed. */
   seed?: SandboxSeed;
   /** fastify's logger; default false. */
   logger?: boolean;
-}
+} & { [N in SimulatorName]?: SimulatorListenOptions };
 
-export interface RunningSandbox {
-  /** e.g. `https://127.0.0.1:4010`, no trailing slash. */
-  isalesUrl: string;
-  /** e.g. `http://127.0.0.1:4020`, no trailing slash. */
-  ozonetelUrl: string;
+/** Each vendor's base URL, e.g. `isalesUrl: https://127.0.0.1:4010`, no trailing slash. */
+export type RunningSandbox = { [N in SimulatorName as `${N}Url`]: string } & {
+  /** The same URLs by vendor name. */
+  urls: Record<SimulatorName, string>;
   close(): Promise<void>;
-}
+};
 
-/** Starts both vendor simulators in this process. */
+/** Starts every vendor simulator of the registry in this process. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? false;
   // Read through the validator so a bad seed fails here, naming the bad field, not on first use.
   const seed = readSandboxSeed(options.seed ?? createDemoSeed());
-  const tlsOption = options.isales?.tls;
-  const tls = tlsOption === false ? undefined : (tlsOption ?? loadTlsFiles());
-
-  const isales = new IsalesSimulator({ seed: seed.isales, logger, tls });
-  const ozonetel = new OzonetelSimulator({ seed: seed.ozonetel, logger });
+  const servers: VendorServer[] = [];
+  const urls = {} as Record<SimulatorName, string>;
+  const close = async () => {
+    await Promise.allSettled(servers.map((server) => server.close()));
+  };
   try {
-    const isalesUrl = await isales.listen(host, options.isales?.port ?? 0);
-    const ozonetelUrl = await ozonetel.listen(host, options.ozonetel?.port ?? 0);
-    return {
-      isalesUrl,
-      ozonetelUrl,
-      close: async () => {
-        await Promise.all([isales.close(), ozonetel.close()]);
-      },
-    };
+    for (const vendor of SIMULATORS) {
+      const listen: SimulatorListenOptions = options[vendor.name] ?? {};
+      const tls =
+        listen.tls === false ? undefined : (listen.tls ?? (vendor.tlsByDefault ? loadTlsFiles() : undefined));
+      // Each vendor reads its own part of the seed; the union of vendors is one SimulatedVendor here.
+      const server = (vendor as SimulatedVendor).create({ seed: seed[vendor.name], logger, tls });
+      servers.push(server);
+      urls[vendor.name] = await server.listen(host, listen.port ?? 0);
+    }
   } catch (error) {
-    await Promise.allSettled([isales.close(), ozonetel.close()]);
+    await close();
     throw error;
   }
+  const byName = Object.fromEntries(SIMULATORS.map((vendor) => [`${vendor.name}Url`, urls[vendor.name]]));
+  return { ...(byName as { [N in SimulatorName as `${N}Url`]: string }), urls, close };
 }
 
 /** The bundled localhost certificate (`server.pem`, `server-key.pem`), signed by `ca.pem` beside it. */
-export function loadTlsFiles(dir: string = findTlsDir()): { cert: string; key: string } {
+export function loadTlsFiles(dir: string = findTlsDir()): TlsFiles {
   return {
     cert: readFileSync(join(dir, 'server.pem'), 'utf8'),
     key: readFileSync(join(dir, 'server-key.pem'), 'utf8'),

@@ -12,7 +12,6 @@ import {
   OzonetelRateLimit,
   OzonetelState,
   OzonetelUser,
-  SandboxSeed,
 } from './seed';
 import {
   readArray,
@@ -178,11 +177,6 @@ export function readOzonetelState(value: unknown, path = 'ozonetel'): OzonetelSt
       0,
     ),
   };
-}
-
-export function readSandboxSeed(value: unknown): SandboxSeed {
-  const raw = readRecord(value, 'seed');
-  return { isales: readIsalesState(raw.isales), ozonetel: readOzonetelState(raw.ozonetel) };
 }
 
 /** Optional fields are left out rather than set to undefined, so state snapshots compare cleanly. */

@@ -105,11 +105,6 @@ export interface OzonetelState {
   maxTokensPerHour: number;
 }
 
-export interface SandboxSeed {
-  isales: IsalesState;
-  ozonetel: OzonetelState;
-}
-
 export const DEFAULT_OZONETEL_RATE_LIMIT: OzonetelRateLimit = { limit: 100, windowMs: 60_000 };
 export const DEFAULT_TOKEN_TTL_MS = 3_600_000;
 export const DEFAULT_MAX_TOKENS_PER_HOUR = 10;

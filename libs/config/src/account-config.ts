@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -58,7 +57,12 @@ export class BaseAccountConfig {
   })
   id!: string;
 
-  @IsIn(['isales', 'ozonetel'])
+  /**
+   * The vendor, by the name of its provider plugin. Which names exist is the gateway's registry: the
+   * loader is handed its account classes and refuses any other name before this class is read, and
+   * each vendor's class narrows the field to its own name.
+   */
+  @IsString()
   provider!: ProviderName;
 
   /** `https://` URL of the vendor's API; `http://` only with `allowInsecureHttp` (see the loader). */

@@ -1,6 +1,11 @@
 /** Provider-neutral shapes shared by the HTTP layer, the use cases and the adapters. */
 
-export type ProviderName = 'isales' | 'ozonetel';
+/**
+ * A vendor's name, as accounts' `provider` and descriptors' `name` carry it. The core knows no vendor:
+ * the names are those of the provider plugins the gateway registers, and the configuration loader
+ * refuses any other (it is handed the registry's account classes, keyed by name).
+ */
+export type ProviderName = string;
 
 export interface RateLimit {
   /** Calls allowed in any window of `windowMs`. */

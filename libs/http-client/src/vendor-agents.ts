@@ -13,6 +13,9 @@ export interface VendorAgentOptions {
   keepAliveTimeoutMs: number;
 }
 
+/** The TCP keep-alive delay axios's http adapter gives each request's socket (`setKeepAlive(true, 60000)`). */
+const AXIOS_SOCKET_KEEP_ALIVE_MS = 60_000;
+
 /** One account's connection pools: keep-alive, one per scheme. */
 export interface VendorAgents {
   http: HttpAgent;
@@ -31,7 +34,14 @@ export function createVendorAgents(options: VendorAgentOptions): VendorAgents {
   const secureContext = options.caPem
     ? createSecureContext({ ca: [...rootCertificates, options.caPem] })
     : undefined;
-  const common = { keepAlive: true, timeout: options.keepAliveTimeoutMs };
+  const common = {
+    keepAlive: true,
+    // axios sets TCP keep-alive to 60 s on every request's socket, and the agent sets its own delay
+    // each time a socket goes back to the pool: with the same delay Node skips the second setsockopt,
+    // and with different ones every call pays for two.
+    keepAliveMsecs: AXIOS_SOCKET_KEEP_ALIVE_MS,
+    timeout: options.keepAliveTimeoutMs,
+  };
   const http = withConnectTimeout(new HttpAgent(common), options.connectTimeoutMs, 'connect');
   const https = withConnectTimeout(
     new HttpsAgent({ ...common, rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) }),

@@ -217,6 +217,20 @@ describe('VendorHttpClient', () => {
     await vendor.close();
   });
 
+  it("leaves neither its time limit's timer nor a listener on the caller's signal once answered", async () => {
+    const vendor = await fakeVendor(ok);
+    const client = make(vendor.url, { timeoutMs: 60_000 });
+    await client.send(get); // the keep-alive socket's own timers are there from now on
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    const controller = new AbortController();
+    const listeners = jest.spyOn(controller.signal, 'removeEventListener');
+    for (let i = 0; i < 20; i++) await client.send({ ...get, signal: controller.signal });
+    expect(timers()).toBe(before);
+    expect(listeners).toHaveBeenCalledTimes(20);
+    await vendor.close();
+  });
+
   it('gives up on a connection not ready within the connect timeout: provider_unavailable, not sent', async () => {
     // Accepts TCP but never answers the TLS handshake.
     const sockets: Socket[] = [];

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import axios, { AxiosInstance, AxiosResponse, CreateAxiosDefaults } from 'axios';
 import CircuitBreaker from 'opossum';
 import { GatewayError } from '@app/core';
+import { ExchangeDeadline } from './exchange-deadline';
 import { createVendorAgents, VendorAgents } from './vendor-agents';
 import { classifyTransportError } from './transport-errors';
 
@@ -81,10 +82,35 @@ const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const tracer = trace.getTracer('campaign-gateway/vendor');
 
 /**
- * Headers axios adds on its own when a request lacks them. The vendor sees only what the provider
- * set (and what signing covered), so they are turned off unless the request names them.
+ * Headers axios adds on its own when a request lacks them, by lower-case name. The vendor sees only
+ * what the provider set (and what signing covered), so they are turned off (`false`) unless the
+ * request names them.
  */
-const AXIOS_DEFAULT_HEADERS = ['Accept', 'User-Agent', 'Accept-Encoding', 'Content-Type'];
+const AXIOS_DEFAULT_HEADERS: ReadonlyMap<string, string> = new Map(
+  ['Accept', 'User-Agent', 'Accept-Encoding', 'Content-Type'].map((name) => [name.toLowerCase(), name]),
+);
+
+/**
+ * How every vendor call goes through axios, whatever the account (the benchmark's floor uses the same).
+ */
+export const VENDOR_AXIOS_SETTINGS = {
+  // Paths are always below the account's base URL, never another origin.
+  allowAbsoluteUrls: false,
+  // Environment proxies never apply: the account's agents connect straight to the vendor.
+  proxy: false,
+  // A 3xx is the vendor's answer, handed back like any other; nothing is followed.
+  maxRedirects: 0,
+  // Every status is an answer for the provider to interpret; only transport failures reject.
+  validateStatus: () => true,
+  // The body as bytes, decoded by the client, never parsed or transformed by axios: providers parse it.
+  // No transforms at all rather than identity ones: axios normalises the headers once per
+  // transform it runs, on the way out and on the way back.
+  responseType: 'arraybuffer',
+  transformRequest: [],
+  transformResponse: [],
+  // The whole-exchange timeout is the ExchangeDeadline in `callTraced`, connect timeout is the agents'.
+  timeout: 0,
+} as const satisfies CreateAxiosDefaults;
 
 /**
  * One HTTP(S) client per configured account: its own keep-alive agent, TLS secure context (system
@@ -113,24 +139,11 @@ export class VendorHttpClient {
       keepAliveTimeoutMs: 4000,
     });
     this.http = axios.create({
+      ...VENDOR_AXIOS_SETTINGS,
       baseURL: this.origin.origin,
-      // Paths are always below the account's base URL, never another origin.
-      allowAbsoluteUrls: false,
       httpAgent: this.agents.http,
       httpsAgent: this.agents.https,
-      // Environment proxies never apply: the agents above connect straight to the vendor.
-      proxy: false,
-      // A 3xx is the vendor's answer, handed back like any other; nothing is followed.
-      maxRedirects: 0,
-      // Every status is an answer for the provider to interpret; only transport failures reject.
-      validateStatus: () => true,
-      // The body as bytes, decoded below, never parsed or transformed by axios: providers parse it.
-      responseType: 'arraybuffer',
-      transformRequest: [(data: unknown) => data],
-      transformResponse: [(data: unknown) => data],
       maxContentLength: this.maxResponseBytes,
-      // The whole-exchange timeout is the AbortSignal in `exchange`, connect timeout is the agents'.
-      timeout: 0,
     });
     const circuit = { ...DEFAULT_CIRCUIT, ...options.circuit };
     this.resetMs = circuit.resetMs;
@@ -233,16 +246,14 @@ export class VendorHttpClient {
 
   private async callTraced(req: VendorRequest, path: string): Promise<VendorResponse> {
     const started = performance.now();
-    // Connect, send and read the whole answer within timeoutMs; the caller's signal cancels too.
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const deadline = new ExchangeDeadline(this.options.timeoutMs, req.signal);
     try {
       const res: AxiosResponse<Buffer> = await this.http.request({
         method: req.method,
         url: path,
         headers: this.headers(req.headers),
         data: req.body,
-        signal,
+        signal: deadline.signal,
       });
       const text = res.data.toString('utf8');
       this.record({ method: req.method, path, status: res.status, started });
@@ -251,24 +262,27 @@ export class VendorHttpClient {
       const failure = classifyTransportError(
         error,
         this.options.providerName,
-        timeout.aborted,
+        deadline.timedOut,
         this.options.timeoutMs,
         this.maxResponseBytes,
       );
       this.record({ method: req.method, path, started, errorCode: failure.code });
       throw failure;
+    } finally {
+      deadline.clear();
     }
   }
 
   /** The request's headers, the signed Host, and axios's own defaults turned off where not given. */
   private headers(given: Record<string, string>): Record<string, string | false> {
-    const names = new Set(Object.keys(given).map((name) => name.toLowerCase()));
-    const off = AXIOS_DEFAULT_HEADERS.filter((name) => !names.has(name.toLowerCase()));
-    const headers: Record<string, string | false> = {
-      ...Object.fromEntries(off.map((name) => [name, false])),
-      ...given,
-      host: this.host,
-    };
+    const headers: Record<string, string | false> = {};
+    for (const name of AXIOS_DEFAULT_HEADERS.values()) headers[name] = false;
+    for (const name of Object.keys(given)) {
+      const axiosDefault = AXIOS_DEFAULT_HEADERS.get(name.toLowerCase());
+      if (axiosDefault !== undefined) delete headers[axiosDefault];
+      headers[name] = given[name];
+    }
+    headers.host = this.host;
     // W3C trace context of the vendor span (`traceparent`, `tracestate`): never signed, never a secret.
     propagation.inject(context.active(), headers);
     return headers;

@@ -1,5 +1,4 @@
 export * from './ports/rate-limiter';
-export * from './ports/token-cache';
 export * from './ports/idempotency-store';
 export * from './memory/memory-rate-limiter';
 export * from './memory/memory-token-cache';

@@ -2,7 +2,7 @@ import type { RedisClient, RedisConnection } from './redis/redis-connection';
 import { IdempotencyStore } from './ports/idempotency-store';
 import { OperationStore } from './ports/operation-store';
 import { RateLimiter } from './ports/rate-limiter';
-import { TokenCache } from './ports/token-cache';
+import { TokenCache } from '@app/core';
 import { MemoryIdempotencyStore } from './memory/memory-idempotency-store';
 import { MemoryOperationStore } from './memory/memory-operation-store';
 import { MemoryRateLimiter } from './memory/memory-rate-limiter';

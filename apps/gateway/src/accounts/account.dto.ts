@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CAPABILITIES } from '@app/core';
+import { PROVIDER_NAMES } from '../providers/provider-registry';
 
 export class BulkDeleteStateDto {
   @ApiProperty({ description: "Whether bulk operations on this account also use the vendor's batch delete." })
@@ -16,7 +17,7 @@ export class BulkDeleteStateDto {
 export class AccountDto {
   @ApiProperty({ example: 'cn-isales' })
   id!: string;
-  @ApiProperty({ enum: ['isales', 'ozonetel'] })
+  @ApiProperty({ enum: PROVIDER_NAMES })
   provider!: string;
   @ApiProperty({ enum: CAPABILITIES, isArray: true, description: 'What this client may do on the account.' })
   capabilities!: string[];
@@ -34,7 +35,7 @@ export class AccountListDto {
 }
 
 export class ProviderDto {
-  @ApiProperty({ enum: ['isales', 'ozonetel'] })
+  @ApiProperty({ enum: PROVIDER_NAMES })
   name!: string;
   @ApiProperty({ enum: CAPABILITIES, isArray: true })
   capabilities!: string[];

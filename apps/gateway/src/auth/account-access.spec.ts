@@ -1,26 +1,6 @@
-import { Client, ClientGrant } from '@app/config';
-import { Capability, GatewayError, ProviderAdapter, ProviderDescriptor } from '@app/core';
-import { Account, AccountRegistry } from '../accounts/account-registry';
+import { GatewayError } from '@app/core';
 import { AccountAccess } from './account-access';
-
-function account(id: string, capabilities: Capability[]): Account {
-  const descriptor = { name: 'isales', capabilities } as unknown as ProviderDescriptor;
-  return {
-    id,
-    descriptor,
-    rateLimit: { limit: 10, windowMs: 1000 },
-    marginMs: 100,
-    adapter: {} as ProviderAdapter,
-  };
-}
-
-/** Only what AccountAccess reads of the registry. */
-function registryOf(...accounts: Account[]): AccountRegistry {
-  const byId = new Map(accounts.map((a) => [a.id, a]));
-  return { get: (id: string) => byId.get(id), all: () => accounts } as unknown as AccountRegistry;
-}
-
-const client = (...grants: ClientGrant[]): Client => ({ id: 'c1', keyHashes: [], grants });
+import { registryOf, testAccount as account, testClient as client } from './testing/accounts';
 
 function errorOf(fn: () => unknown): GatewayError {
   try {

@@ -2,10 +2,10 @@ import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/co
 import { publicLink } from '../http/public-edge';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Client } from '@app/config';
 import { Callback } from '@app/core';
 import { ClientApi } from '../auth/client-api.decorator';
-import { CurrentClient } from '../auth/current-client.decorator';
+import { AccountContext } from '../auth/account-context';
+import { GrantedAccount } from '../auth/granted-account.decorator';
 import {
   ApiIdempotent,
   ApiProblems,
@@ -58,13 +58,14 @@ export class CallbacksController {
     ...BODY_PROBLEMS,
   )
   async create(
-    @CurrentClient() client: Client,
     @Param('accountId') accountId: string,
+    @GrantedAccount('callbacks.create', { bodyIdentifiers: ['campaignId', 'phoneNumber'] })
+    target: AccountContext,
     @Body() body: CreateCallbackDto,
     @RequestId() requestId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Callback> {
-    const callback = await this.callbacks.create(client, accountId, body, requestId);
+    const callback = await this.callbacks.create({ target, callback: body, requestId });
     void reply.header(
       'Location',
       publicLink(
@@ -98,11 +99,11 @@ export class CallbacksController {
     ...BODY_PROBLEMS,
   )
   async cancel(
-    @CurrentClient() client: Client,
-    @Param('accountId') accountId: string,
+    @Param('accountId') _accountId: string,
+    @GrantedAccount('callbacks.cancel') target: AccountContext,
     @Param('callbackId') callbackId: string,
     @RequestId() requestId: string,
   ): Promise<void> {
-    await this.callbacks.cancel(client, accountId, callbackId, requestId);
+    await this.callbacks.cancel({ target, callbackId, requestId });
   }
 }

@@ -1,48 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from '@app/config';
 import { Callback } from '@app/core';
-import { AccountAccess } from '../auth/account-access';
+import { AccountCommand } from '../auth/account-context';
 import { CallContexts } from '../http/call-contexts';
-import { checkCallbackId, checkCampaignId, checkPhoneNumber } from '../http/check-identifiers';
 import { requireOperation } from '../http/require-operation';
 import { CreateCallbackDto } from './callback.dto';
 
+export interface CreateCallbackCommand extends AccountCommand {
+  /** Validated, its campaignId and phoneNumber checked against the provider. */
+  readonly callback: CreateCallbackDto;
+}
+
+export interface CancelCallbackCommand extends AccountCommand {
+  readonly callbackId: string;
+}
+
 @Injectable()
 export class CallbacksService {
-  constructor(
-    private readonly access: AccountAccess,
-    private readonly contexts: CallContexts,
-  ) {}
+  constructor(private readonly contexts: CallContexts) {}
 
-  async create(
-    client: Client,
-    accountId: string,
-    dto: CreateCallbackDto,
-    requestId: string,
-  ): Promise<Callback> {
-    const account = this.access.resolve(client, accountId, 'callbacks.create');
-    checkCampaignId(account, dto.campaignId);
-    checkPhoneNumber(account, dto.phoneNumber);
-    return requireOperation(account.adapter, 'createCallback')(
+  async create({ target, callback, requestId }: CreateCallbackCommand): Promise<Callback> {
+    return requireOperation(target.account.adapter, 'createCallback')(
       {
-        campaignId: dto.campaignId,
-        phoneNumber: dto.phoneNumber,
-        scheduledAt: dto.scheduledAt,
-        mode: dto.mode,
-        agentId: dto.agentId,
-        note: dto.note,
-        callData: dto.callData,
+        campaignId: callback.campaignId,
+        phoneNumber: callback.phoneNumber,
+        scheduledAt: callback.scheduledAt,
+        mode: callback.mode,
+        agentId: callback.agentId,
+        note: callback.note,
+        callData: callback.callData,
       },
-      this.contexts.interactive(requestId, client.id),
+      this.contexts.interactive(requestId, target.client.id),
     );
   }
 
-  async cancel(client: Client, accountId: string, callbackId: string, requestId: string): Promise<void> {
-    const account = this.access.resolve(client, accountId, 'callbacks.cancel');
-    checkCallbackId(account, callbackId);
-    await requireOperation(account.adapter, 'cancelCallback')(
+  async cancel({ target, callbackId, requestId }: CancelCallbackCommand): Promise<void> {
+    await requireOperation(target.account.adapter, 'cancelCallback')(
       callbackId,
-      this.contexts.interactive(requestId, client.id),
+      this.contexts.interactive(requestId, target.client.id),
     );
   }
 }

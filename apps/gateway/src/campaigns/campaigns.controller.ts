@@ -8,9 +8,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { Client } from '@app/config';
 import { ClientApi } from '../auth/client-api.decorator';
-import { CurrentClient } from '../auth/current-client.decorator';
+import { AccountContext } from '../auth/account-context';
+import { GrantedAccount } from '../auth/granted-account.decorator';
 import {
   ApiIdempotent,
   ApiProblems,
@@ -71,13 +71,13 @@ export class CampaignsController {
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblems(...CAMPAIGN_PROBLEMS, 'campaign_running')
   async delete(
-    @CurrentClient() client: Client,
-    @Param('accountId') accountId: string,
+    @Param('accountId') _accountId: string,
+    @GrantedAccount('campaigns.delete') target: AccountContext,
     @Param('campaignId') campaignId: string,
     @Query() query: DeleteCampaignQuery,
     @RequestId() requestId: string,
   ): Promise<void> {
-    await this.campaigns.delete(client, accountId, campaignId, query.archive === 'true', requestId);
+    await this.campaigns.delete({ target, campaignId, archive: query.archive === 'true', requestId });
   }
 
   @Post('pause')
@@ -92,12 +92,12 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignStateDto })
   @ApiProblems(...CAMPAIGN_PROBLEMS, 'campaign_state_conflict')
   async pause(
-    @CurrentClient() client: Client,
-    @Param('accountId') accountId: string,
+    @Param('accountId') _accountId: string,
+    @GrantedAccount('campaigns.pause') target: AccountContext,
     @Param('campaignId') campaignId: string,
     @RequestId() requestId: string,
   ): Promise<CampaignStateDto> {
-    await this.campaigns.pause(client, accountId, campaignId, requestId);
+    await this.campaigns.pause({ target, campaignId, requestId });
     return { campaignId, state: 'paused' };
   }
 
@@ -113,12 +113,12 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignStateDto })
   @ApiProblems(...CAMPAIGN_PROBLEMS, 'campaign_state_conflict')
   async resume(
-    @CurrentClient() client: Client,
-    @Param('accountId') accountId: string,
+    @Param('accountId') _accountId: string,
+    @GrantedAccount('campaigns.resume') target: AccountContext,
     @Param('campaignId') campaignId: string,
     @RequestId() requestId: string,
   ): Promise<CampaignStateDto> {
-    await this.campaigns.resume(client, accountId, campaignId, requestId);
+    await this.campaigns.resume({ target, campaignId, requestId });
     return { campaignId, state: 'running' };
   }
 }

@@ -1,49 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from '@app/config';
-import { AccountAccess } from '../auth/account-access';
+import { AccountCommand } from '../auth/account-context';
 import { CallContexts } from '../http/call-contexts';
-import { checkCampaignId } from '../http/check-identifiers';
 import { requireOperation } from '../http/require-operation';
+
+/** Pause or resume one campaign. */
+export interface CampaignCommand extends AccountCommand {
+  readonly campaignId: string;
+}
+
+export interface DeleteCampaignCommand extends CampaignCommand {
+  /** Keep the campaign in the vendor's history. */
+  readonly archive: boolean;
+}
 
 /** Campaign use cases: each is one vendor call, run within the request. */
 @Injectable()
 export class CampaignsService {
-  constructor(
-    private readonly access: AccountAccess,
-    private readonly contexts: CallContexts,
-  ) {}
+  constructor(private readonly contexts: CallContexts) {}
 
-  async delete(
-    client: Client,
-    accountId: string,
-    campaignId: string,
-    archive: boolean,
-    requestId: string,
-  ): Promise<void> {
-    const account = this.access.resolve(client, accountId, 'campaigns.delete');
-    checkCampaignId(account, campaignId);
-    await requireOperation(account.adapter, 'deleteCampaign')(
+  async delete({ target, campaignId, archive, requestId }: DeleteCampaignCommand): Promise<void> {
+    await requireOperation(target.account.adapter, 'deleteCampaign')(
       campaignId,
       { archive },
-      this.contexts.interactive(requestId, client.id),
+      this.contexts.interactive(requestId, target.client.id),
     );
   }
 
-  async pause(client: Client, accountId: string, campaignId: string, requestId: string): Promise<void> {
-    const account = this.access.resolve(client, accountId, 'campaigns.pause');
-    checkCampaignId(account, campaignId);
-    await requireOperation(account.adapter, 'pauseCampaign')(
+  async pause({ target, campaignId, requestId }: CampaignCommand): Promise<void> {
+    await requireOperation(target.account.adapter, 'pauseCampaign')(
       campaignId,
-      this.contexts.interactive(requestId, client.id),
+      this.contexts.interactive(requestId, target.client.id),
     );
   }
 
-  async resume(client: Client, accountId: string, campaignId: string, requestId: string): Promise<void> {
-    const account = this.access.resolve(client, accountId, 'campaigns.resume');
-    checkCampaignId(account, campaignId);
-    await requireOperation(account.adapter, 'resumeCampaign')(
+  async resume({ target, campaignId, requestId }: CampaignCommand): Promise<void> {
+    await requireOperation(target.account.adapter, 'resumeCampaign')(
       campaignId,
-      this.contexts.interactive(requestId, client.id),
+      this.contexts.interactive(requestId, target.client.id),
     );
   }
 }

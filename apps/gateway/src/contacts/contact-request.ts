@@ -1,10 +1,4 @@
-import {
-  ContactDeleteField,
-  ContactOutcome,
-  ContactSelection,
-  GatewayError,
-  validationFailed,
-} from '@app/core';
+import { ContactDeleteField, ContactSelection, GatewayError, validationFailed } from '@app/core';
 import { Account } from '../accounts/account-registry';
 import { DeleteContactsDto } from './delete-contacts.dto';
 
@@ -92,27 +86,4 @@ function distinctValidNumbers(account: Account, numbers: string[]): string[] {
 
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-export interface DeleteContactsResult {
-  operationId?: string;
-  requested: number;
-  deleted: number;
-  notFound: number;
-  notDeletable: number;
-  failed: number;
-  results: ContactOutcome[];
-}
-
-/** Counts per-number outcomes into the contract's result. */
-export function summarise(outcomes: ContactOutcome[]): DeleteContactsResult {
-  const count = (kind: ContactOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
-  return {
-    requested: outcomes.length,
-    deleted: count('deleted'),
-    notFound: count('not_found'),
-    notDeletable: count('not_deletable'),
-    failed: count('failed'),
-    results: outcomes,
-  };
 }

@@ -8,9 +8,9 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { Client } from '@app/config';
 import { ClientApi } from '../auth/client-api.decorator';
-import { CurrentClient } from '../auth/current-client.decorator';
+import { AccountContext } from '../auth/account-context';
+import { GrantedAccount } from '../auth/granted-account.decorator';
 import {
   ApiIdempotent,
   ApiProblems,
@@ -22,7 +22,7 @@ import {
 import { BulkBody } from '../http/body-limits';
 import { publicLink } from '../http/public-edge';
 import { RequestId } from '../http/request-id';
-import { DeleteContactsResult } from './contact-request';
+import { DeleteContactsResult } from '../operations/contact-results';
 import { OperationDto } from '../operations/operation.dto';
 import { OperationsService, OperationView } from '../operations/operations.service';
 import { parsePrefer } from '../operations/prefer-header';
@@ -100,8 +100,8 @@ export class ContactsController {
     ...BODY_PROBLEMS,
   )
   async delete(
-    @CurrentClient() client: Client,
-    @Param('accountId') accountId: string,
+    @Param('accountId') _accountId: string,
+    @GrantedAccount('contacts.delete') target: AccountContext,
     @Param('campaignId') campaignId: string,
     @Body() body: DeleteContactsDto,
     @RequestId() requestId: string,
@@ -109,14 +109,13 @@ export class ContactsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeleteContactsResult | OperationView> {
     const preferences = parsePrefer(prefer);
-    const deletion = await this.contacts.delete(
-      client,
-      accountId,
+    const deletion = await this.contacts.delete({
+      target,
       campaignId,
-      body,
+      deletion: body,
       requestId,
-      preferences.respondAsync,
-    );
+      preferAsync: preferences.respondAsync,
+    });
     if (deletion.kind === 'done') return deletion.result;
 
     let operation = deletion.operation;

@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from '@app/config';
 import { OperationRecord } from '@app/store';
-import { AccountAccess } from '../auth/account-access';
+import { AccountCommand } from '../auth/account-context';
 import { CallContexts } from '../http/call-contexts';
-import { checkCampaignId } from '../http/check-identifiers';
 import { requireOperation } from '../http/require-operation';
 import { OperationsService } from '../operations/operations.service';
-import { checkContactDelete, DeleteContactsResult, summarise } from './contact-request';
+import { DeleteContactsResult, summarise } from '../operations/contact-results';
+import { checkContactDelete } from './contact-request';
 import { DeleteContactsDto } from './delete-contacts.dto';
+
+export interface DeleteContactsCommand extends AccountCommand {
+  readonly campaignId: string;
+  /** Validated; its selector and fields are checked against the provider here. */
+  readonly deletion: DeleteContactsDto;
+  /** `Prefer: respond-async`: a list of numbers becomes an operation even when one call would do. */
+  readonly preferAsync: boolean;
+}
 
 export type ContactsDeletion =
   { kind: 'done'; result: DeleteContactsResult } | { kind: 'operation'; operation: OperationRecord };
@@ -15,7 +22,6 @@ export type ContactsDeletion =
 @Injectable()
 export class ContactsService {
   constructor(
-    private readonly access: AccountAccess,
     private readonly contexts: CallContexts,
     private readonly operations: OperationsService,
   ) {}
@@ -24,22 +30,20 @@ export class ContactsService {
    * Work of exactly one vendor call runs within the request; a list needing more calls (or any list,
    * when the caller prefers asynchronous processing) becomes an operation.
    */
-  async delete(
-    client: Client,
-    accountId: string,
-    campaignId: string,
-    dto: DeleteContactsDto,
-    requestId: string,
-    preferAsync = false,
-  ): Promise<ContactsDeletion> {
-    const account = this.access.resolve(client, accountId, 'contacts.delete');
-    checkCampaignId(account, campaignId);
+  async delete({
+    target,
+    campaignId,
+    deletion,
+    requestId,
+    preferAsync,
+  }: DeleteContactsCommand): Promise<ContactsDeletion> {
+    const { client, account } = target;
     // Field support first: "ozonetel has no customField" says more than "no filter deletes".
-    const { phoneNumbers, selection } = checkContactDelete(account, dto);
+    const { phoneNumbers, selection } = checkContactDelete(account, deletion);
     const ctx = this.contexts.interactive(requestId, client.id);
 
     if (phoneNumbers === undefined) {
-      this.access.require(client, account, 'contacts.delete.byFilter');
+      target.require('contacts.delete.byFilter');
       const { deleted } = await requireOperation(account.adapter, 'deleteContactsByFilter')(
         campaignId,
         selection,
@@ -51,8 +55,11 @@ export class ContactsService {
       };
     }
     if (phoneNumbers.length > 1 || preferAsync) {
-      const operation = await this.operations.start(client, account, campaignId, phoneNumbers, {
-        ...selection,
+      const operation = await this.operations.start({
+        target,
+        campaignId,
+        phoneNumbers,
+        selection: { ...selection },
       });
       return { kind: 'operation', operation };
     }

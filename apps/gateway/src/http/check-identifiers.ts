@@ -1,19 +1,20 @@
-import { validationFailed } from '@app/core';
+import { ProviderDescriptor, validationFailed } from '@app/core';
 import { Account } from '../accounts/account-registry';
 
+/** The identifiers a vendor has its own rule for, by the name a path or body gives them. */
+const RULES = {
+  campaignId: (descriptor: ProviderDescriptor, value: string) => descriptor.checkCampaignId(value),
+  callbackId: (descriptor: ProviderDescriptor, value: string) => descriptor.checkCallbackId(value),
+  phoneNumber: (descriptor: ProviderDescriptor, value: string) => descriptor.checkPhoneNumber(value),
+};
+
+export type IdentifierField = keyof typeof RULES;
+
+/** Identifiers a route's path may hold, checked whenever present. */
+export const PATH_IDENTIFIERS: readonly IdentifierField[] = ['campaignId', 'callbackId'];
+
 /** Path and body identifiers are checked against the vendor's own rule before anything is sent. */
-export function checkCampaignId(account: Account, campaignId: string, field = 'campaignId'): void {
-  throwIfInvalid(field, account.descriptor.checkCampaignId(campaignId));
-}
-
-export function checkPhoneNumber(account: Account, phoneNumber: string, field = 'phoneNumber'): void {
-  throwIfInvalid(field, account.descriptor.checkPhoneNumber(phoneNumber));
-}
-
-export function checkCallbackId(account: Account, callbackId: string): void {
-  throwIfInvalid('callbackId', account.descriptor.checkCallbackId(callbackId));
-}
-
-function throwIfInvalid(field: string, message: string | undefined): void {
+export function checkIdentifier(account: Account, field: IdentifierField, value: string): void {
+  const message = RULES[field](account.descriptor, value);
   if (message !== undefined) throw validationFailed([{ field, message }]);
 }

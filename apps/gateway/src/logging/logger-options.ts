@@ -4,6 +4,7 @@ import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { logShape } from './log-shape';
+import { withNotes } from './request-line-notes';
 
 /** Headers that carry credentials; they never reach a log line. */
 export const REDACTED_PATHS = [
@@ -31,6 +32,10 @@ export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info', stream?: 
       const clientId = (req as IncomingMessage & { clientId?: string }).clientId;
       return clientId === undefined ? {} : { clientId };
     },
+    // The request's vendor exchanges (and any other notes) go on its one line (request-line-notes.ts).
+    customSuccessObject: (req: IncomingMessage, _res: unknown, fields: object) => withNotes(req, fields),
+    customErrorObject: (req: IncomingMessage, _res: unknown, _error: unknown, fields: object) =>
+      withNotes(req, fields),
     serializers: {
       req: (req: { id?: string; method?: string; url?: string; raw?: { clientAddress?: string } }) => ({
         id: req.id,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
 import { ERROR_CODES } from '@app/core';
 import type { AuthenticatedRequest } from '../auth/client-auth.guard';
+import { labelledChildren } from './labelled-children';
 import { MetricsRegistry } from './metrics-registry';
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
@@ -25,6 +26,10 @@ export function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsRe
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
     registers,
   });
+  const requestsOf = labelledChildren((method, route, status, client, code) =>
+    requests.labels(method, route, status, client, code),
+  );
+  const durationOf = labelledChildren((method, route) => duration.labels(method, route));
   const codes = new WeakMap<object, string>();
   fastify.addHook('onSend', async (request, reply, payload) => {
     const type = reply.getHeader('content-type');
@@ -40,13 +45,13 @@ export function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsRe
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    requests.inc({
-      method: request.method,
+    requestsOf(
+      request.method,
       route,
-      status: String(reply.statusCode),
-      client: (request as AuthenticatedRequest).client?.id ?? '',
-      code: codes.get(request) ?? '',
-    });
-    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+      String(reply.statusCode),
+      (request as AuthenticatedRequest).client?.id ?? '',
+      codes.get(request) ?? '',
+    ).inc();
+    durationOf(request.method, route).observe(reply.elapsedTime / 1000);
   });
 }

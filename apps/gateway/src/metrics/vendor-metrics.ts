@@ -2,18 +2,35 @@ import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { VendorExchange } from '@app/http-client';
+import { noteVendorExchange } from '../logging/request-line-notes';
 import { currentWorkScope } from '../telemetry/work-scope';
+import { labelledChildren } from './labelled-children';
 import { MetricsRegistry } from './metrics-registry';
 
 const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
-/** Counts and times every vendor exchange, and logs it without headers or bodies (they hold secrets). */
+/**
+ * Counts and times every vendor exchange, and logs it without headers or bodies (they hold secrets):
+ * on its request's line when it has one, else on a line of its own.
+ */
 @Injectable()
 export class VendorMetrics {
   private readonly requests: Counter<'provider' | 'account' | 'outcome'>;
   private readonly duration: Histogram<'provider' | 'account'>;
   private readonly circuit: Gauge<'provider' | 'account'>;
   private readonly results: Counter<'provider' | 'account' | 'action' | 'result'>;
+  private readonly requestsOf = labelledChildren((provider, account, outcome) =>
+    this.requests.labels(provider, account, outcome),
+  );
+  private readonly durationOf = labelledChildren((provider, account) =>
+    this.duration.labels(provider, account),
+  );
+  private readonly circuitOf = labelledChildren((provider, account) =>
+    this.circuit.labels(provider, account),
+  );
+  private readonly resultsOf = labelledChildren((provider, account, action, result) =>
+    this.results.labels(provider, account, action, result),
+  );
 
   constructor(
     registry: MetricsRegistry,
@@ -50,26 +67,26 @@ export class VendorMetrics {
   }
 
   result(provider: string, account: string, action: string, result: string): void {
-    this.results.inc({ provider, account, action, result });
+    this.resultsOf(provider, account, action, result).inc();
   }
 
   record(account: string, exchange: VendorExchange): void {
     const outcome = exchange.status !== undefined ? String(exchange.status) : (exchange.errorCode ?? 'error');
-    this.requests.inc({ provider: exchange.provider, account, outcome });
-    this.duration.observe({ provider: exchange.provider, account }, exchange.durationMs / 1000);
-    this.circuit.set({ provider: exchange.provider, account }, CIRCUIT_VALUE[exchange.circuit]);
-    this.logger.info(
-      {
-        provider: exchange.provider,
-        account,
-        method: exchange.method,
-        path: exchange.path,
-        status: exchange.status,
-        errorCode: exchange.errorCode,
-        durationMs: Math.round(exchange.durationMs),
-        ...currentWorkScope(),
-      },
-      'vendor exchange',
-    );
+    this.requestsOf(exchange.provider, account, outcome).inc();
+    this.durationOf(exchange.provider, account).observe(exchange.durationMs / 1000);
+    this.circuitOf(exchange.provider, account).set(CIRCUIT_VALUE[exchange.circuit]);
+    const note = {
+      provider: exchange.provider,
+      account,
+      method: exchange.method,
+      path: exchange.path,
+      status: exchange.status,
+      errorCode: exchange.errorCode,
+      durationMs: Math.round(exchange.durationMs),
+    };
+    // A request's exchanges go on its own line (one line per request); a bulk chunk's, or one
+    // made after its request's line was written, on a line of their own.
+    const scope = currentWorkScope();
+    if (scope || !noteVendorExchange(note)) this.logger.info({ ...note, ...scope }, 'vendor exchange');
   }
 }

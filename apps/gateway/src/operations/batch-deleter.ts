@@ -1,8 +1,9 @@
 import { CallContext, ContactError, GatewayError } from '@app/core';
 import { BatchClaim } from '@app/store';
 import { Account } from '../accounts/account-registry';
-import { contactError, NotSent, OPERATION_WIDE, OutageState, SHORT_WAIT_MS } from './number-deleter';
+import { NotSent, SHORT_WAIT_MS } from './number-deleter';
 import { UntilSent } from './until-sent';
+import { afterVendorFailure, isAbort, OutageState, RetryPolicy } from './vendor-failure';
 
 export type BatchAttempt =
   /** The vendor took the batch: these numbers (the ones claimed) are deleted. */
@@ -40,7 +41,7 @@ export interface DeleteBatchInput {
  * before the call is sent, so a crash after that leaves them to be sent again, by either path.
  */
 export class BatchDeleter {
-  constructor(private readonly options: { retryForMs: number; maxBackoffMs?: number }) {}
+  constructor(private readonly options: RetryPolicy) {}
 
   async delete(input: DeleteBatchInput): Promise<BatchAttempt> {
     if (input.signal.aborted) return { kind: 'stopped' };
@@ -88,26 +89,7 @@ export class BatchDeleter {
   }
 
   private afterFailure(error: GatewayError, input: DeleteBatchInput): BatchAttempt {
-    if (OPERATION_WIDE.has(error.code)) return { kind: 'operation_failed', error: contactError(error) };
-    if (error.code === 'store_unavailable') throw error;
-    if (error.code === 'provider_rate_limited' && error.notProcessed) {
-      const afterMs = error.retryAfterMs ?? (error.retryAfterSeconds ?? 1) * 1000;
-      return { kind: 'retry', afterMs, reason: 'budget' };
-    }
-    if (!error.transient) return { kind: 'back_to_singles', error: contactError(error) };
-    const { outage } = input;
-    const givenUp = outage
-      ? Date.now() - outage.since >= this.options.retryForMs
-      : this.options.retryForMs === 0;
-    if (givenUp) return { kind: 'back_to_singles', error: contactError(error) };
-    const afterMs = Math.min(this.options.maxBackoffMs ?? 30_000, 500 * 2 ** (outage?.retries ?? 0));
-    return { kind: 'retry', afterMs, reason: 'outage' };
+    const next = afterVendorFailure(error, input.outage, this.options);
+    return next.kind === 'give_up' ? { kind: 'back_to_singles', error: next.error } : next;
   }
-}
-
-function isAbort(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR')
-  );
 }

@@ -11,7 +11,8 @@ import { linkTo } from '../telemetry/telemetry';
 import { inWorkScope } from '../telemetry/work-scope';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
 import { BatchDeleter } from './batch-deleter';
-import { NumberDeleter, OutageState, SHORT_WAIT_MS } from './number-deleter';
+import { NumberDeleter, SHORT_WAIT_MS } from './number-deleter';
+import { oneMoreRetry, OutageState } from './vendor-failure';
 import { ChunkJob, ChunkResult, DeferReason, OPERATION_QUEUE, OperationQueue } from './operation-queue';
 
 /** How often a running chunk renews its hold and looks for a cancel (or a failure another chunk recorded). */
@@ -263,10 +264,7 @@ export class ChunkRunner {
           return;
         case 'retry':
           if (result.reason === 'outage') {
-            state.outage = {
-              since: state.outage?.since ?? Date.now(),
-              retries: (state.outage?.retries ?? 0) + 1,
-            };
+            state.outage = oneMoreRetry(state.outage);
           }
           if (result.afterMs <= SHORT_WAIT_MS) {
             if (await sleep(result.afterMs, false, { signal: state.stop.signal }).catch(() => true)) return;
@@ -359,10 +357,7 @@ export class ChunkRunner {
         case 'retry': {
           todo.putBack(numbers.length);
           if (result.reason === 'outage') {
-            state.batch.outage = {
-              since: state.batch.outage?.since ?? Date.now(),
-              retries: (state.batch.outage?.retries ?? 0) + 1,
-            };
+            state.batch.outage = oneMoreRetry(state.batch.outage);
           }
           if (result.afterMs <= SHORT_WAIT_MS) {
             if (await sleep(result.afterMs, false, { signal: state.stop.signal }).catch(() => true)) return;

@@ -1,40 +1,15 @@
-import {
-  CallContext,
-  ContactError,
-  ContactOutcome,
-  ContactSelection,
-  ErrorCode,
-  GatewayError,
-} from '@app/core';
+import { CallContext, ContactError, ContactOutcome, ContactSelection, GatewayError } from '@app/core';
 import { SendClaim } from '@app/store';
 import { Account } from '../accounts/account-registry';
 import { requireOperation } from '../http/require-operation';
 import { UntilSent } from './until-sent';
-
-/**
- * Failures that apply to every number of the operation, not to one: the operation stops as `failed`
- * with the error instead of recording it thousands of times.
- */
-export const OPERATION_WIDE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'campaign_not_found',
-  'provider_auth_failed',
-  'field_not_supported',
-  'operation_not_supported',
-  'validation_failed',
-  'account_not_found',
-]);
+import { afterVendorFailure, isAbort, OutageState, RetryPolicy } from './vendor-failure';
 
 /**
  * The longest a chunk waits on its worker, for budget or a backoff: anything longer moves the chunk out
  * of the way (delayed) so the worker takes other accounts' work meanwhile.
  */
 export const SHORT_WAIT_MS = 250;
-
-/** A vendor outage seen by a chunk: since when it lasts, and how many retries it cost so far. */
-export interface OutageState {
-  since: number;
-  retries: number;
-}
 
 export type DeleteAttempt =
   | { kind: 'outcome'; outcome: ContactOutcome }
@@ -70,10 +45,6 @@ export class NotSent extends Error {
   }
 }
 
-export function contactError(error: GatewayError): ContactError {
-  return { code: error.code, detail: error.detail, ...(error.provider ? { provider: error.provider } : {}) };
-}
-
 /**
  * One attempt to delete one number of a bulk operation, with the failure policy: number-specific
  * refusals are outcomes, operation-wide ones stop the operation, and budget waits and outages come back
@@ -82,7 +53,7 @@ export function contactError(error: GatewayError): ContactError {
  * attempt that may have reached the vendor means that attempt deleted it, so it counts as deleted.
  */
 export class NumberDeleter {
-  constructor(private readonly options: { retryForMs: number; maxBackoffMs?: number }) {}
+  constructor(private readonly options: RetryPolicy) {}
 
   async delete(input: DeleteNumberInput): Promise<DeleteAttempt> {
     if (input.signal.aborted) return { kind: 'stopped' };
@@ -127,31 +98,11 @@ export class NumberDeleter {
   }
 
   private afterFailure(error: GatewayError, input: DeleteNumberInput): DeleteAttempt {
-    if (OPERATION_WIDE.has(error.code)) return { kind: 'operation_failed', error: contactError(error) };
-    if (error.code === 'store_unavailable') throw error; // the chunk fails and is retried as a whole
-    if (error.code === 'provider_rate_limited' && error.notProcessed) {
-      const afterMs = error.retryAfterMs ?? (error.retryAfterSeconds ?? 1) * 1000;
-      return { kind: 'retry', afterMs, reason: 'budget' };
-    }
-    const failed = (): DeleteAttempt => ({
+    const next = afterVendorFailure(error, input.outage, this.options);
+    if (next.kind !== 'give_up') return next;
+    return {
       kind: 'outcome',
-      outcome: { phoneNumber: input.phoneNumber, outcome: 'failed', error: contactError(error) },
-    });
-    if (!error.transient) return failed();
-    const { outage } = input;
-    const givenUp = outage
-      ? Date.now() - outage.since >= this.options.retryForMs
-      : this.options.retryForMs === 0;
-    if (givenUp) return failed();
-    const retries = outage?.retries ?? 0;
-    const afterMs = Math.min(this.options.maxBackoffMs ?? 30_000, 500 * 2 ** retries);
-    return { kind: 'retry', afterMs, reason: 'outage' };
+      outcome: { phoneNumber: input.phoneNumber, outcome: 'failed', error: next.error },
+    };
   }
-}
-
-function isAbort(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR')
-  );
 }

@@ -1,4 +1,4 @@
-import type { OutageState } from './number-deleter';
+import type { OutageState } from './vendor-failure';
 
 /** Where chunks of bulk operations wait for a worker; BullMQ with Redis, in process without. */
 export interface OperationQueue {

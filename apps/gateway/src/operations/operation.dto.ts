@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { ContactErrorDto, ContactResultDto } from '../contacts/delete-contacts.dto';
+import { ContactErrorDto, ContactResultDto } from './contact-result.dto';
 
 export class OperationProgressDto {
   @ApiProperty({ example: 5000 })

@@ -6,8 +6,9 @@ import { ContactOutcome, ContactOutcomeKind, GatewayError } from '@app/core';
 import { isTerminal, OperationRecord, StoreBundle } from '@app/store';
 import { Account, AccountRegistry } from '../accounts/account-registry';
 import { AccountAccess } from '../auth/account-access';
+import { AccountContext } from '../auth/account-context';
 import { OperationMetrics } from '../metrics/operation-metrics';
-import { DeleteContactsResult } from '../contacts/contact-request';
+import { DeleteContactsResult } from './contact-results';
 import { GATEWAY_CONFIG, STORE_BUNDLE } from '../tokens';
 import { OPERATION_QUEUE, OperationQueue } from './operation-queue';
 import { currentTraceparent } from '../telemetry/telemetry';
@@ -23,6 +24,16 @@ export interface OperationView {
   updatedAt: string;
   estimatedCompletionAt: string | null;
   error?: OperationRecord['error'];
+}
+
+/** Numbers to delete from one campaign, checked, as an operation on a resolved account. */
+export interface StartOperationCommand {
+  readonly target: AccountContext;
+  readonly campaignId: string;
+  /** Distinct and valid for the provider. */
+  readonly phoneNumbers: string[];
+  /** The filters and options sent with every number. */
+  readonly selection: Record<string, unknown>;
 }
 
 const WAIT_POLL_MS = 200;
@@ -44,13 +55,13 @@ export class OperationsService {
    * Stores the numbers and queues the first chunk; the chunks chain from there. Refused with
    * operation_quota_exceeded (nothing stored) when the client or the account has too much queued.
    */
-  async start(
-    client: Client,
-    account: Account,
-    campaignId: string,
-    phoneNumbers: string[],
-    selection: Record<string, unknown>,
-  ): Promise<OperationRecord> {
+  async start({
+    target,
+    campaignId,
+    phoneNumbers,
+    selection,
+  }: StartOperationCommand): Promise<OperationRecord> {
+    const { client, account } = target;
     const { settings } = this.config;
     const operation = await this.store.operations.create(
       {

@@ -1,59 +1,71 @@
-import { BaseAccountConfig } from '@app/config';
-import { ProviderAdapter, ProviderDescriptor, ProviderName, VendorCallGate } from '@app/core';
-import { VendorExchange } from '@app/http-client';
-import { ISALES_DESCRIPTOR, IsalesAccountConfig, IsalesAdapter } from '@app/isales';
-import { OZONETEL_DESCRIPTOR, OzonetelAccountConfig, OzonetelAdapter } from '@app/ozonetel';
-import { TokenCache } from '@app/store';
+import { BaseAccountConfig, ConfigError } from '@app/config';
+import { ProviderAdapter, ProviderDescriptor } from '@app/core';
+import {
+  describeMissingMethods,
+  missingCapabilityMethods,
+  ProviderInfrastructure,
+  ProviderPlugin,
+} from '@app/providers/kit';
+import * as plugins from './plugins';
 
-/** What the gateway hands every adapter it builds. */
-export interface ProviderInfrastructure {
-  gate: VendorCallGate;
-  /** The account's batch-delete gate, when the account turned bulk deletes on. */
-  batchGate?: VendorCallGate;
-  tokenCache: TokenCache;
-  onExchange: (exchange: VendorExchange) => void;
-}
+export type { ProviderInfrastructure } from '@app/providers/kit';
 
-export interface ProviderRegistration<C extends BaseAccountConfig = BaseAccountConfig> {
+/**
+ * Every vendor the gateway can talk to, one plugin each: the exports of ./plugins. Adding a vendor is
+ * adding its library (libs/providers/<name>) and one line there: the vendor names, the configuration's
+ * account classes and the API's provider enums are all read from this list.
+ */
+export const PROVIDER_PLUGINS: readonly ProviderPlugin<BaseAccountConfig>[] = Object.values(plugins);
+
+export interface ProviderRegistration {
   descriptor: ProviderDescriptor;
-  accountConfig: new () => C;
-  /**
-   * Who the vendor bills budgets and tokens to. Two accounts with the same identity would each spend
-   * the one vendor budget in full (and replace each other's tokens), so the gateway refuses them.
-   */
-  vendorIdentity(config: C): string;
-  createAdapter(config: C, infra: ProviderInfrastructure): ProviderAdapter;
+  accountConfig: new () => BaseAccountConfig;
+  vendorIdentity(config: BaseAccountConfig): string;
+  /** The plugin's adapter, checked against its descriptor. */
+  createAdapter(config: BaseAccountConfig, infra: ProviderInfrastructure): ProviderAdapter;
 }
 
-/** Each row is typed by its own config class; the table holds them under the common base. */
-function register<C extends BaseAccountConfig>(registration: ProviderRegistration<C>): ProviderRegistration {
-  return registration;
+/**
+ * The gateway's view of a plugin. Every adapter built is checked against its descriptor: a capability
+ * listed without its method stops the start, naming the account, instead of failing requests later.
+ */
+function registration(plugin: ProviderPlugin<BaseAccountConfig>): ProviderRegistration {
+  return {
+    descriptor: plugin.descriptor,
+    accountConfig: plugin.accountConfig,
+    vendorIdentity: (config) => plugin.vendorIdentity(config),
+    createAdapter: (config, infra) => checkedAdapter(plugin.create(config, infra), config),
+  };
 }
 
-/** One row per vendor: adding a vendor is adding its library and a row here. */
-export const PROVIDER_REGISTRY: Record<ProviderName, ProviderRegistration> = {
-  isales: register({
-    descriptor: ISALES_DESCRIPTOR,
-    accountConfig: IsalesAccountConfig,
-    vendorIdentity: (config) =>
-      `isales ${new URL(config.baseUrl).host} vdn ${config.vdnId} ak ${config.accessKey}`,
-    createAdapter: (config, infra) =>
-      new IsalesAdapter(config, { gate: infra.gate, onExchange: infra.onExchange }),
-  }),
-  ozonetel: register({
-    descriptor: OZONETEL_DESCRIPTOR,
-    accountConfig: OzonetelAccountConfig,
-    vendorIdentity: (config) => `ozonetel ${new URL(config.baseUrl).host} user ${config.userName}`,
-    createAdapter: (config, infra) =>
-      new OzonetelAdapter(config, {
-        gate: infra.gate,
-        ...(infra.batchGate ? { batchGate: infra.batchGate } : {}),
-        tokenCache: infra.tokenCache,
-        onExchange: infra.onExchange,
-      }),
-  }),
-};
+export function checkedAdapter(adapter: ProviderAdapter, config: BaseAccountConfig): ProviderAdapter {
+  const problem = describeMissingMethods(
+    adapter.descriptor.name,
+    missingCapabilityMethods(adapter, adapter.descriptor),
+  );
+  if (problem) throw new ConfigError(`accounts[id=${config.id}].provider`, problem);
+  return adapter;
+}
 
-export const ACCOUNT_CONFIG_CLASSES = Object.fromEntries(
-  Object.entries(PROVIDER_REGISTRY).map(([name, registration]) => [name, registration.accountConfig]),
+/** The registry keyed by vendor name; two plugins under one name are a programming error. */
+export function buildProviderRegistry(
+  plugins: readonly ProviderPlugin<BaseAccountConfig>[],
+): Record<string, ProviderRegistration> {
+  const registry: Record<string, ProviderRegistration> = {};
+  for (const plugin of plugins) {
+    if (registry[plugin.name]) throw new Error(`two provider plugins are named ${plugin.name}`);
+    registry[plugin.name] = registration(plugin);
+  }
+  return registry;
+}
+
+export const PROVIDER_REGISTRY: Readonly<Record<string, ProviderRegistration>> =
+  buildProviderRegistry(PROVIDER_PLUGINS);
+
+/** The vendor names, in registry order (the API's `provider` enums). */
+export const PROVIDER_NAMES: readonly string[] = PROVIDER_PLUGINS.map((plugin) => plugin.name);
+
+/** What the configuration loader reads each account into, by its `provider`. */
+export const ACCOUNT_CONFIG_CLASSES: Record<string, new () => BaseAccountConfig> = Object.fromEntries(
+  PROVIDER_PLUGINS.map((plugin) => [plugin.name, plugin.accountConfig]),
 );

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '@app/config';
 import { StoreBundle } from '@app/store';
 import { ChunkRunner } from '../operations/chunk-runner';
+import { stopTelemetry } from '../telemetry/telemetry';
 import { Draining } from './draining';
 import { HttpDrain } from './http-drain';
 
@@ -80,7 +81,9 @@ async function shutDown(
   const drainedMs = Date.now() - started;
   const closing = (async () => {
     await app.close(); // BullMQ's connections, the adapters and their circuit breakers
-    await store.close();
+    // The spans still batched for export (the last requests', the drained chunks') go out now: after
+    // exit they would be lost.
+    await Promise.all([store.close(), stopTelemetry()]);
   })();
   const closed = await Promise.race([
     closing.then(() => true),

@@ -1,11 +1,8 @@
 import { context, propagation, ROOT_CONTEXT, trace, type Link, type SpanContext } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { FastifyInstrumentation } from '@opentelemetry/instrumentation-fastify';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { SERVICE_NAME } from './service-identity';
+import { needsNodeSdk } from './telemetry-env';
 
 export interface TelemetryOptions {
   /**
@@ -16,23 +13,30 @@ export interface TelemetryOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+interface Started {
+  shutdown(): Promise<void>;
+}
+
 /**
  * On the global object, as OpenTelemetry's own registrations are: jest runs several suites in one
- * process, each with its own module registry, and the SDK must be started once per process.
+ * process, each with its own module registry, and telemetry must be started once per process.
  */
 const STARTED = Symbol.for('campaign-gateway.telemetry');
-type WithTelemetry = typeof globalThis & { [STARTED]?: NodeSDK };
+type WithTelemetry = typeof globalThis & { [STARTED]?: Started };
 
 /**
  * Starts OpenTelemetry once per process: W3C trace context in and out, a tracer provider (so spans
- * have ids, and `traceparent` is propagated to the vendors, even when nothing is exported), and the
- * http, fastify and ioredis instrumentations. Run it before the app's modules load (main.ts imports
- * ./preload first) so the instrumentations see `http`, `fastify` and `ioredis` as they are required.
+ * have ids, and `traceparent` is propagated to the vendors, even when nothing is exported), and, when
+ * spans are exported, the http, fastify and ioredis instrumentations. Run it before the app's modules
+ * load (main.ts imports ./preload first) so the instrumentations see `http`, `fastify` and `ioredis`
+ * as they are required.
  *
  * Exporting is the standard variables' business: `OTEL_TRACES_EXPORTER=otlp` (or `console`,
  * `zipkin`) with `OTEL_EXPORTER_OTLP_ENDPOINT` and friends; unset or `none` exports nothing. Metrics
  * stay on /metrics (prom-client) and logs on stdout unless `OTEL_METRICS_EXPORTER` or
- * `OTEL_LOGS_EXPORTER` ask otherwise. `OTEL_SDK_DISABLED=true` turns all of it off.
+ * `OTEL_LOGS_EXPORTER` ask otherwise. `OTEL_SDK_DISABLED=true` turns all of it off. When none of them
+ * asks for anything, the SDK is not loaded at all: the three parts that carry trace context are set
+ * up here directly.
  */
 export function startTelemetry(options: TelemetryOptions = {}): void {
   const global = globalThis as WithTelemetry;
@@ -45,50 +49,33 @@ export function startTelemetry(options: TelemetryOptions = {}): void {
     return;
   }
   const env = options.env ?? process.env;
-  const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? SERVICE_NAME,
-    spanProcessors: options.spanProcessors ?? spanProcessorsFromEnv(env),
-    // The SDK's own default for each is an OTLP exporter; here only the variable turns them on.
-    ...(exporterNamed(env.OTEL_METRICS_EXPORTER) ? {} : { metricReaders: [] }),
-    ...(exporterNamed(env.OTEL_LOGS_EXPORTER) ? {} : { logRecordProcessors: [] }),
-    // OTEL_PROPAGATORS when set; W3C trace context otherwise (not baggage: a caller's baggage would
-    // be forwarded to the vendors).
-    ...(env.OTEL_PROPAGATORS ? {} : { textMapPropagator: new W3CTraceContextPropagator() }),
-    instrumentations: [
-      new HttpInstrumentation({
-        // Probes and scrapes would be most of the spans and say nothing.
-        ignoreIncomingRequestHook: (request) => /^\/(health|metrics)(\/|\?|$)/.test(request.url ?? ''),
-      }),
-      new FastifyInstrumentation(),
-      new IORedisInstrumentation({ requireParentSpan: true }),
-    ],
-  });
-  sdk.start();
-  global[STARTED] = sdk;
+  global[STARTED] =
+    options.spanProcessors !== undefined || needsNodeSdk(env)
+      ? // Required here, not imported: see telemetry-export.ts for what loading it costs.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('./telemetry-export') as typeof import('./telemetry-export')).startNodeSdk(options, env)
+      : startTraceContextOnly();
+}
+
+/**
+ * What the Node SDK sets up when nothing is exported, sampled otherwise or propagated otherwise: the
+ * AsyncLocalStorage context manager, the W3C trace context propagator, and a tracer provider whose
+ * spans are dropped unread.
+ */
+function startTraceContextOnly(): Started {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const provider = new TracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
+  trace.setGlobalTracerProvider(provider);
+  return provider;
 }
 
 /** Flushes and stops exporting (shutdown, tests). */
 export async function stopTelemetry(): Promise<void> {
   const global = globalThis as WithTelemetry;
-  const sdk = global[STARTED];
+  const started = global[STARTED];
   global[STARTED] = undefined;
-  await sdk?.shutdown();
-}
-
-/**
- * The SDK would register no tracer provider when OTEL_TRACES_EXPORTER is unset or `none`: a processor
- * that drops every span keeps ids being made and propagated without exporting anything.
- */
-function spanProcessorsFromEnv(env: NodeJS.ProcessEnv): SpanProcessor[] | undefined {
-  return exporterNamed(env.OTEL_TRACES_EXPORTER) ? undefined : [new NoopSpanProcessor()];
-}
-
-function exporterNamed(value: string | undefined): boolean {
-  const names = (value ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '' && name !== 'none');
-  return names.length > 0;
+  await started?.shutdown();
 }
 
 /** The W3C `traceparent` of the active span, to store with work that outlives the request. */

@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CAPABILITIES } from '@app/core';
 import { ISALES_DESCRIPTOR } from './descriptor';
-import { IsalesAccountConfig } from './isales-account-config';
+import { IsalesAccountConfig } from './config';
 
 describe('ISALES_DESCRIPTOR', () => {
   it('offers every capability and every contacts field but contactName', () => {

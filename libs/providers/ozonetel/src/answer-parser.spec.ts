@@ -1,5 +1,5 @@
 import { excerptOf, MAX_OZONETEL_ANSWER_BYTES, parseOzonetelAnswer } from './answer-parser';
-import { normalizeOzonetelMessage } from './error-table';
+import { normalizeVendorMessage as normalizeOzonetelMessage } from '@app/providers/kit';
 
 function readable(text: string) {
   const parsed = parseOzonetelAnswer(text);

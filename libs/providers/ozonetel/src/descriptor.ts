@@ -1,6 +1,10 @@
 import { ProviderDescriptor, RateLimit } from '@app/core';
-import { OZONETEL_BULK_DELETE_MAX } from './ozonetel-dto';
-import { OZONETEL_MAX_TOKEN_GENERATIONS_PER_HOUR } from './token-provider';
+import { OZONETEL_BULK_DELETE_MAX } from './dto';
+
+export const OZONETEL_PROVIDER_NAME = 'ozonetel';
+
+/** Vendor cap on access tokens, shared by every replica and every other system using the account. */
+export const OZONETEL_MAX_TOKEN_GENERATIONS_PER_HOUR = 10;
 
 /** Documented for deleteCampaignData: 100 requests per minute per account. */
 const DEFAULT_RATE_LIMIT: RateLimit = Object.freeze({ limit: 100, windowMs: 60_000 });
@@ -41,7 +45,7 @@ function checkCallbackId(): string | undefined {
  * the gateway, which is why `archive` is not a supported field here.
  */
 export const OZONETEL_DESCRIPTOR: ProviderDescriptor = Object.freeze({
-  name: 'ozonetel',
+  name: OZONETEL_PROVIDER_NAME,
   capabilities: Object.freeze(['contacts.delete'] as const),
   contactDeleteFields: Object.freeze(['phoneNumbers', 'contactName'] as const),
   defaultRateLimit: DEFAULT_RATE_LIMIT,

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayError } from '@app/core';
-import { IssuedToken, TokenCache } from '../ports/token-cache';
+import { GatewayError, IssuedToken, TokenCache } from '@app/core';
 
 let keySeq = 0;
 const freshKey = () => `token-contract-${process.pid}-${Date.now()}-${keySeq++}`;

@@ -1,5 +1,4 @@
-import { GatewayError } from '@app/core';
-import { IssuedToken, TokenCache, TokenRefreshOptions } from '../ports/token-cache';
+import { GatewayError, IssuedToken, TokenCache, TokenRefreshOptions } from '@app/core';
 
 const HOUR_MS = 3_600_000;
 

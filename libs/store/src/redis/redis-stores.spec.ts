@@ -7,7 +7,7 @@ import { describeOperationStoreContract } from '../contract/operation-store.cont
 import { plainAsk, PLAIN_SHARING } from '../contract/plain-asks';
 import { describeRateLimiterContract } from '../contract/rate-limiter.contract';
 import { describeTokenCacheContract } from '../contract/token-cache.contract';
-import { IssuedToken } from '../ports/token-cache';
+import { IssuedToken } from '@app/core';
 import { createRedisStore, StoreBundle, waitForRedis } from '../store-bundle';
 import { RedisKeyspace } from './redis-keyspace';
 import { runScript } from './redis-script';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from './redis-connection';
-import { GatewayError } from '@app/core';
-import { IssuedToken, TokenCache, TokenRefreshOptions } from '../ports/token-cache';
+import { GatewayError, IssuedToken, TokenCache, TokenRefreshOptions } from '@app/core';
 import { integerPair, runScript } from './redis-script';
 import { RedisKeyspace, TokenKeys } from './redis-keyspace';
 import { storeCall } from './store-errors';
