@@ -17,6 +17,7 @@ import { createRedisStore, StoreBundle, waitForRedis } from '@app/store';
 import { startTestRedis } from '../../test/support/redis';
 import { machineFacts } from '../shared/machine';
 import { deleteKeys } from '../shared/redis-keys';
+import { progress } from '../shared/progress';
 import { acquireLoop, LoopResult } from './acquire-loop';
 import { measureGatewayLatency } from './gateway-latency';
 import { render } from './render';
@@ -35,8 +36,6 @@ const CHECK = { limit: 50, windowMs: 1000, concurrencyEach: 8, durationMs: 3000 
 const GATEWAY = { warmup: 200, blocks: 10, blockSize: 200 };
 
 export type BenchResults = Awaited<ReturnType<typeof collect>>;
-
-const progress = (text: string) => process.stderr.write(`${text}\n`);
 
 async function collect(store: StoreBundle, redisUrl: string, ownsServer: boolean) {
   const redis = store.redis as Redis; // the bench runs on one node (a URL)

@@ -23,6 +23,7 @@ import { startTestRedis } from '../../test/support/redis';
 import { startTestSandbox, TestSandbox } from '../../test/support/sandbox';
 import { machineFacts } from '../shared/machine';
 import { deleteKeys } from '../shared/redis-keys';
+import { progress } from '../shared/progress';
 import { acceptMedians, measureAccept } from './accept';
 import { measureEfficiency } from './budget-efficiency';
 import { BulkDeleteRun, measureBulkDelete, REAL_BULK, REAL_SINGLE, scaled, TIME_SCALE } from './bulk-delete';
@@ -62,8 +63,6 @@ const PHASES = new Set(
 const runs = (...phases: number[]) => phases.some((p) => PHASES.has(p));
 
 export type BenchResults = Awaited<ReturnType<typeof collect>>;
-
-const progress = (text: string) => process.stderr.write(`${text}\n`);
 
 async function collect(redis: Redis, redisUrl: string, keyPrefix: string, ownsServer: boolean) {
   const machine = await machineFacts(redis, ownsServer);

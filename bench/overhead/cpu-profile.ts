@@ -68,7 +68,7 @@ export function areaOf(url: string, functionName: string): string {
   return local.split('/').slice(0, 2).join('/');
 }
 
-function frameName(frame: CpuProfile['nodes'][number]['callFrame']): string {
+export function frameName(frame: CpuProfile['nodes'][number]['callFrame']): string {
   const name = frame.functionName || '(anonymous)';
   if (!frame.url) return name;
   const path = frame.url.replace(/^file:\/\//, '');

@@ -15,10 +15,15 @@
  *   OVERHEAD_RATE_SECONDS=10     length of each 500 req/s run
  *   OVERHEAD_SATURATION_SECONDS=10  length of each 16-connection throughput run
  *   OVERHEAD_SOAK_SECONDS=60     length of the saturation run after which peak RSS is read
- *   OVERHEAD_GATEWAY=build       build the gateway (nest build gateway) and run the build, as
- *                                `npm run start:prod` does, instead of the sources through ts-node
+ *   OVERHEAD_GATEWAY=build       (the default) build the gateway (nest build gateway) and run the
+ *                                build with start:prod's node flags, as production does;
+ *                                `ts-node`: the sources through ts-node instead
+ *   OVERHEAD_OTEL=otlp           the gateway exports its spans (OTEL_TRACES_EXPORTER=otlp, OTLP/HTTP
+ *                                protobuf) to a stand-in collector the benchmark starts (collector.ts);
+ *                                unset or `none`: no exporter (spans are made and propagated, not sent)
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,9 +34,18 @@ import { removeReplicaConfig } from '../operations/replicas';
 import { MachineFacts, machineFacts } from '../shared/machine';
 import { deleteKeys } from '../shared/redis-keys';
 import { median } from '../shared/stats';
+import { progress } from '../shared/progress';
 import { BENCH_KEY, GATEWAY_PATH, UPSTREAM_PATH, writeOverheadConfig } from './config';
 import { FixedRateRun, fixedRate, saturate, SaturationRun, Target } from './load';
-import { BenchProcess, buildGateway, forkServer, gatewayBuiltFromEnv, startGateway } from './processes';
+import {
+  BenchProcess,
+  buildGateway,
+  forkServer,
+  gatewayBuiltFromEnv,
+  startGateway,
+  startProdNodeFlags,
+} from './processes';
+import { cpuMs } from './process-cpu';
 import { render } from './render';
 
 const OUT_FILE = join(__dirname, '../out/overhead.json');
@@ -61,15 +75,44 @@ export const TARGETS = {
   peakRssBytes: 200 * 1_000_000,
 };
 
-const progress = (text: string) => process.stderr.write(`${text}\n`);
+/** `OVERHEAD_OTEL`: whether the gateway exports its spans, to the benchmark's stand-in collector. */
+export type SpanExport = 'none' | 'otlp';
+const spanExportFromEnv = (): SpanExport => {
+  const value = process.env.OVERHEAD_OTEL || 'none';
+  if (value !== 'none' && value !== 'otlp') throw new Error('OVERHEAD_OTEL must be "otlp" or "none"');
+  return value;
+};
+
+/** The gateway's environment for it: an OTLP/HTTP exporter to the collector, or none at all. */
+function spanExportEnv(kind: SpanExport, collectorUrl?: string): Record<string, string> {
+  if (kind === 'none') return { OTEL_TRACES_EXPORTER: 'none' };
+  return {
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl!,
+  };
+}
+
+/** The collector's counts so far: exports received and their bytes. */
+async function collectorCounts(collector: BenchProcess): Promise<{ exports: number; bytes: number }> {
+  const reply = once(collector.child, 'message');
+  collector.child.send('counts');
+  return ((await reply) as [{ exports: number; bytes: number }])[0];
+}
+
 const load = () => loadavg().map((value) => Number(value.toFixed(2))) as [number, number, number];
 
 export interface TargetRounds {
   fixedRate: FixedRateRun[];
-  saturation: SaturationRun[];
+  /** With the CPU time (user + system) the target's process spent per answered request. */
+  saturation: (SaturationRun & { cpuUsPerRequest: number })[];
 }
 
-export type BenchResults = Awaited<ReturnType<typeof collect>> & { machine: MachineFacts; gateway: string };
+export type BenchResults = Awaited<ReturnType<typeof collect>> & {
+  machine: MachineFacts;
+  gateway: string;
+  spanExport: { kind: SpanExport; received?: { exports: number; bytes: number } };
+};
 
 async function collect(
   targets: Target[],
@@ -107,8 +150,10 @@ async function collect(
       progress(
         `round ${round + 1}/${SETUP.rounds}: ${target.name} at ${SETUP.connections} connections for ${SETUP.saturationSeconds} s`,
       );
+      const cpuBefore = cpuMs(processes[target.name].pid);
       const result = await saturate(target, SETUP.connections, SETUP.saturationSeconds);
-      rounds[target.name].saturation.push(result);
+      const cpuUsPerRequest = ((cpuMs(processes[target.name].pid) - cpuBefore) * 1000) / result.requests;
+      rounds[target.name].saturation.push({ ...result, cpuUsPerRequest });
       if (target.name === 'gateway') gatewayRequests += result.requests;
     }
   }
@@ -140,6 +185,7 @@ async function collect(
         p99Ms: median(rounds[t.name].fixedRate.map((r) => r.p99Ms)),
         maxReqPerSec: median(rounds[t.name].saturation.map((r) => r.reqPerSec)),
         saturatedP50Ms: median(rounds[t.name].saturation.map((r) => r.p50Ms)),
+        cpuUsPerRequest: median(rounds[t.name].saturation.map((r) => r.cpuUsPerRequest)),
         idleRssBytes: idleRss[t.name],
         peakRssBytes: soak[t.name].peakRssBytes,
       },
@@ -182,6 +228,8 @@ export interface Summary {
   p99Ms: number;
   maxReqPerSec: number;
   saturatedP50Ms: number;
+  /** CPU time of the target's process per request at saturation: less swayed by a busy machine than req/s. */
+  cpuUsPerRequest: number;
   idleRssBytes: number;
   peakRssBytes: number;
 }
@@ -196,17 +244,20 @@ async function main(): Promise<void> {
   const keyPrefix = `bench:overhead:${randomUUID()}:`;
   const started: BenchProcess[] = [];
   let configFile: string | undefined;
+  const spanExport = spanExportFromEnv();
   try {
     const machine = await machineFacts(redis, redisServer.ownsServer);
     progress('starting the upstream, the proxy and the gateway');
     const upstream = await forkServer('upstream', 'upstream.ts');
     started.push(upstream);
+    const collector = spanExport === 'otlp' ? await forkServer('collector', 'collector.ts') : undefined;
+    if (collector) started.push(collector);
     const proxy = await forkServer('proxy', 'proxy.ts', { UPSTREAM_URL: upstream.url });
     started.push(proxy);
     configFile = writeOverheadConfig(upstream.url);
     const gateway = await startGateway({
       configFile,
-      env: { ...redisServer.env, REDIS_KEY_PREFIX: keyPrefix },
+      env: { ...redisServer.env, REDIS_KEY_PREFIX: keyPrefix, ...spanExportEnv(spanExport, collector?.url) },
       built: gatewayBuiltFromEnv(),
     });
     started.push(gateway);
@@ -220,8 +271,15 @@ async function main(): Promise<void> {
     const processes = { direct: upstream, proxy, gateway };
     const results = {
       machine,
-      gateway: gatewayBuiltFromEnv() ? 'build (dist/)' : 'sources through ts-node',
+      gateway: gatewayBuiltFromEnv()
+        ? `build (dist/), node ${[...startProdNodeFlags(), 'main.js'].join(' ')} as start:prod runs it`
+        : 'sources through ts-node',
       ...(await collect(targets, processes, gateway.log)),
+      spanExport: {
+        kind: spanExport,
+        // What reached the collector over the whole run, warm-up and soak included.
+        received: collector ? await collectorCounts(collector) : undefined,
+      },
     };
     process.stdout.write(render(results));
     mkdirSync(dirname(OUT_FILE), { recursive: true });

@@ -1,16 +1,16 @@
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/gateway-process';
+import { TS_NODE_ARGS } from '../../test/support/ts-node';
 
 const ROOT = join(__dirname, '../..');
 const GATEWAY_MAIN = join(ROOT, 'apps/gateway/src/main.ts');
 /** What `npm run build` makes and `npm run start:prod` runs. */
 const GATEWAY_BUILD = join(ROOT, 'dist/apps/gateway/apps/gateway/src/main.js');
 /** Every process of the run is started the same way (ts-node, transpile only), so their RSS compares. */
-const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
 const START_TIMEOUT_MS = 60_000;
 
 /** A process of the run: the upstream, the proxy or the gateway. */
@@ -36,18 +36,22 @@ async function ended(child: ChildProcess, signal: NodeJS.Signals, timeoutMs = 15
   running.delete(child);
 }
 
-/** Forks `upstream.ts` or `proxy.ts` and waits for the `{ port }` it sends once it listens. */
+/**
+ * Forks `upstream.ts`, `proxy.ts`, `collector.ts` or `floor.ts` and waits for the `{ port }` it sends
+ * once it listens. Its stdout (the floor's log lines) is drained, not kept.
+ */
 export async function forkServer(
   name: string,
-  file: 'upstream.ts' | 'proxy.ts',
+  file: 'upstream.ts' | 'proxy.ts' | 'collector.ts' | 'floor.ts',
   env: Record<string, string> = {},
 ): Promise<BenchProcess> {
   const child = fork(join(__dirname, file), [], {
     cwd: ROOT,
-    execArgv: TS_NODE,
+    execArgv: TS_NODE_ARGS,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  child.stdout?.resume();
   running.add(child);
   const [message] = (await Promise.race([
     once(child, 'message'),
@@ -69,12 +73,39 @@ export interface GatewayOptions {
   env: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Node flags after start:prod's, so they override them (`--max-semi-space-size=8`). */
+  overridingNodeArgs?: string[];
   /** Run the build (`npm run build` first) instead of the sources through ts-node. */
   built?: boolean;
+  /** With `built`: another build's main.js than dist/'s (a saved build, for bench:overhead:ab). */
+  entry?: string;
 }
 
-/** `OVERHEAD_GATEWAY=build`: the benchmarks run the built gateway, as `npm run start:prod` does. */
-export const gatewayBuiltFromEnv = (): boolean => process.env.OVERHEAD_GATEWAY === 'build';
+/**
+ * The node flags `npm run start:prod` gives the build (package.json: `node <flags> dist/...`), so the
+ * benchmarks run it as production does; the Dockerfile's CMD gives the same ones.
+ */
+export function startProdNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts['start:prod'].split(/\s+/);
+  const node = words.indexOf('node');
+  const entry = words.findIndex((word, i) => i > node && !word.startsWith('-'));
+  return node === -1 || entry === -1 ? [] : words.slice(node + 1, entry);
+}
+
+/**
+ * The benchmarks run the built gateway, as `npm run start:prod` does (`OVERHEAD_GATEWAY=build`, the
+ * default), or its sources through ts-node (`OVERHEAD_GATEWAY=ts-node`), which cost it about a third
+ * of its throughput and 200 MB of RSS that production never pays.
+ */
+export function gatewayBuiltFromEnv(): boolean {
+  const value = process.env.OVERHEAD_GATEWAY || 'build';
+  if (value !== 'build' && value !== 'ts-node')
+    throw new Error('OVERHEAD_GATEWAY must be "build" or "ts-node"');
+  return value === 'build';
+}
 
 /** Builds the gateway (`nest build gateway`), so a stale dist/ is never what gets measured. */
 export function buildGateway(): void {
@@ -103,9 +134,12 @@ export async function startGateway(options: GatewayOptions): Promise<BenchProces
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('REDIS_')),
   );
-  if (options.built && !existsSync(GATEWAY_BUILD))
-    throw new Error(`${GATEWAY_BUILD} is missing: npm run build`);
-  const entry = options.built ? [GATEWAY_BUILD] : [...TS_NODE, GATEWAY_MAIN];
+  const build = options.entry ?? GATEWAY_BUILD;
+  if (options.built && !existsSync(build)) throw new Error(`${build} is missing: npm run build`);
+  const overriding = options.overridingNodeArgs ?? [];
+  const entry = options.built
+    ? [...startProdNodeFlags(), ...overriding, build]
+    : [...overriding, ...TS_NODE_ARGS, GATEWAY_MAIN];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: {

@@ -12,7 +12,10 @@
  * 2. reads the gateway's memory (VmRSS, RssAnon, RssFile) and takes a heap snapshot once it is idle;
  * 3. drives it at 16 connections for OVERHEAD_PROFILE_SECONDS (default 30) and summarises the CPU
  *    profile of that window: self time by function and by module, time with a module on the stack;
- * 4. reads its memory and takes a second heap snapshot after the load.
+ * 4. drives it for OVERHEAD_ALLOCATION_SECONDS (default 10) more with V8's sampling heap profiler
+ *    (allocation-sampler.cjs, preloaded; objects the GC already collected are counted too) and
+ *    summarises what a request allocates, by module and by frame: what feeds the GC;
+ * 5. reads its memory and takes a second heap snapshot after the load.
  *
  * Figures go to stdout, progress to stderr, the summary to bench/out/overhead-profile.json; the
  * `.cpuprofile` (open it in Chrome DevTools or speedscope for the flame graph) and the heap snapshots
@@ -20,15 +23,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { startTestRedis } from '../../test/support/redis';
 import { removeReplicaConfig } from '../operations/replicas';
 import { machineFacts } from '../shared/machine';
+import { loadAverageText, progress } from '../shared/progress';
 import { deleteKeys } from '../shared/redis-keys';
 import { Cell, table } from '../shared/table';
+import { AllocationShare, AllocationSummary, summarizeAllocations } from './allocation-profile';
 import { summarizeProfile } from './cpu-profile';
 import { summarizeHeap } from './heap-snapshot';
 import { BENCH_KEY, GATEWAY_PATH, writeOverheadConfig } from './config';
@@ -36,18 +40,16 @@ import { saturate, Target } from './load';
 import { BenchProcess, buildGateway, forkServer, gatewayBuiltFromEnv, startGateway } from './processes';
 
 const OUT_DIR = join(__dirname, '../out/overhead-profile');
+const ALLOCATION_FILE = join(OUT_DIR, 'allocations.heapprofile');
 const OUT_FILE = join(__dirname, '../out/overhead-profile.json');
 const PROFILE_SECONDS = Number(process.env.OVERHEAD_PROFILE_SECONDS ?? 30);
+const ALLOCATION_SECONDS = Number(process.env.OVERHEAD_ALLOCATION_SECONDS ?? 10);
 const COUNTED_REQUESTS = 300;
 const CONNECTIONS = 16;
 
-const progress = (text: string) => process.stderr.write(`${text}\n`);
 /** V8's profile clock: microseconds of CLOCK_MONOTONIC, which every process on the machine shares. */
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' / ');
+const load = loadAverageText;
 
 interface Memory {
   rss: number;
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     configFile = writeOverheadConfig(upstream.url);
     const gateway = await startGateway({
       configFile,
-      env: { ...redisServer.env, REDIS_KEY_PREFIX: keyPrefix },
+      env: { ...redisServer.env, REDIS_KEY_PREFIX: keyPrefix, ALLOCATION_PROFILE_FILE: ALLOCATION_FILE },
       built: gatewayBuiltFromEnv(),
       nodeArgs: [
         '--cpu-prof',
@@ -149,6 +151,8 @@ async function main(): Promise<void> {
         `--diagnostic-dir=${OUT_DIR}`,
         '--heapsnapshot-signal=SIGUSR2',
         '--trace-gc',
+        '-r',
+        join(__dirname, 'allocation-sampler.cjs'),
       ],
     });
     started.push(gateway);
@@ -161,7 +165,7 @@ async function main(): Promise<void> {
     };
     for (let i = 0; i < 200; i++) await one(); // warm-up
 
-    progress(`1/4 Redis commands per request: ${COUNTED_REQUESTS} requests one at a time, then as long idle`);
+    progress(`1/5 Redis commands per request: ${COUNTED_REQUESTS} requests one at a time, then as long idle`);
     const busy = await countCommands(redisServer.url, keyPrefix, async () => {
       for (let i = 0; i < COUNTED_REQUESTS; i++) await one();
     });
@@ -177,21 +181,30 @@ async function main(): Promise<void> {
     const commandsPerRequest = perRequest.reduce((sum, c) => sum + c.perRequest, 0);
     const scriptCommandsPerRequest = (busy.inScripts - idle.inScripts) / COUNTED_REQUESTS;
 
-    progress('2/4 memory and a heap snapshot, idle');
+    progress('2/5 memory and a heap snapshot, idle');
     const idleMemory = await memoryOf(gateway.pid);
     const idleHeap = summarizeHeap(await heapSnapshot(gateway));
     const idleGc = gateway.log.lastMarkCompact;
 
-    progress(`3/4 CPU profile: ${CONNECTIONS} connections for ${PROFILE_SECONDS} s (load ${load()})`);
+    progress(`3/5 CPU profile: ${CONNECTIONS} connections for ${PROFILE_SECONDS} s (load ${load()})`);
     const loadBefore = load();
     const fromUs = monotonicUs() + 1_000_000;
     const run = await saturate(target, CONNECTIONS, PROFILE_SECONDS);
     const toUs = monotonicUs() - 500_000;
     const loadAfter = load();
     const loadedMemory = await memoryOf(gateway.pid);
-
-    progress('4/4 a heap snapshot after the load, then the gateway stops and writes its profile');
     const loadedGc = gateway.log.lastMarkCompact;
+
+    progress(
+      `4/5 allocations: ${CONNECTIONS} connections for ${ALLOCATION_SECONDS} s with V8's sampling heap profiler`,
+    );
+    process.kill(gateway.pid, 'SIGWINCH');
+    const allocationRun = await saturate(target, CONNECTIONS, ALLOCATION_SECONDS);
+    process.kill(gateway.pid, 'SIGWINCH');
+    for (let i = 0; i < 100 && !existsSync(ALLOCATION_FILE); i++) await sleep(100);
+    const allocations = summarizeAllocations(ALLOCATION_FILE, allocationRun.requests);
+
+    progress('5/5 a heap snapshot after the load, then the gateway stops and writes its profile');
     const loadedHeap = summarizeHeap(await heapSnapshot(gateway));
     const snapshotGc = gateway.log.lastMarkCompact;
     await gateway.stop();
@@ -222,7 +235,8 @@ async function main(): Promise<void> {
         gc: { idleSnapshot: idleGc, lastUnderLoad: loadedGc, loadedSnapshot: snapshotGc },
       },
       cpu,
-      files: { profile: join(OUT_DIR, profileFile) },
+      allocations,
+      files: { profile: join(OUT_DIR, profileFile), allocations: ALLOCATION_FILE },
     };
     process.stdout.write(render(results));
     writeFileSync(OUT_FILE, `${JSON.stringify(results, null, 2)}\n`);
@@ -257,6 +271,7 @@ function render(r: {
   };
   gateway: string;
   cpu: ReturnType<typeof summarizeProfile>;
+  allocations: AllocationSummary;
 }): string {
   const out: string[] = [];
   const reqs = r.run.reqPerSec * (r.cpu.sampledMs / 1000);
@@ -294,6 +309,29 @@ function render(r: {
       r.cpu.topFrames
         .slice(0, 30)
         .map((f) => [f.frame.slice(0, 110), f.area, Math.round(f.ms), pct(f.share)]),
+    ),
+  );
+  const alloc = r.allocations;
+  const kb = (share: AllocationShare) => [Number(share.kbPerRequest.toFixed(1)), pct(share.share)];
+  out.push(
+    table(
+      `Allocated per request: ${alloc.kbPerRequest.toFixed(1)} KB (sampled, objects the GC collected included), by module itself`,
+      ['module or area', 'KB per request', 'share'],
+      alloc.selfByArea.map((a) => [a.name, ...kb(a)]),
+    ),
+  );
+  out.push(
+    table(
+      'Allocated per request, with the module anywhere on the stack',
+      ['module or area', 'KB per request', 'share'],
+      alloc.inclusiveByArea.map((a) => [a.name, ...kb(a)]),
+    ),
+  );
+  out.push(
+    table(
+      'Allocated per request, top frames',
+      ['frame', 'KB per request', 'share'],
+      alloc.topFrames.map((a) => [a.name.slice(0, 110), ...kb(a)]),
     ),
   );
   const m = r.memory;

@@ -6,14 +6,15 @@
  * check, no validation. Started as its own process (fork); `UPSTREAM_URL` comes from the
  * environment, and it sends `{ port }` once it listens on a free loopback port.
  */
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import replyFrom from '@fastify/reply-from';
+import { runChildServer } from './child-server';
 
 const upstream = process.env.UPSTREAM_URL;
 if (!upstream) throw new Error('UPSTREAM_URL is not set');
 const AUTHORIZATION = 'AKSK ak="bench-ak", signature="static"';
 
-async function main(): Promise<void> {
+async function build(): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   await app.register(replyFrom, { base: upstream });
   app.post<{ Params: { campaignId: string } }>(
@@ -26,13 +27,7 @@ async function main(): Promise<void> {
       });
     },
   );
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+  return app;
 }
 
-process.on('disconnect', () => process.exit(0));
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runChildServer(build);

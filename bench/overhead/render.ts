@@ -14,6 +14,7 @@ export function render(results: BenchResults): string {
     ms(s[key].p99Ms),
     Math.round(s[key].maxReqPerSec),
     s[key].saturatedP50Ms,
+    Math.round(s[key].cpuUsPerRequest),
     mb(s[key].idleRssBytes),
     mb(s[key].peakRssBytes),
     extra,
@@ -23,7 +24,17 @@ export function render(results: BenchResults): string {
     table(
       `Overhead: medians of ${setup.rounds} rounds; ${setup.rate} req/s on 1 connection for ${setup.rateSeconds} s, ` +
         `max req/s at ${setup.connections} connections for ${setup.saturationSeconds} s, peak RSS after ${setup.soakSeconds} s at ${setup.connections} connections`,
-      ['target', 'p50 ms', 'p99 ms', 'max req/s', 'sat. p50 ms', 'idle RSS MB', 'peak RSS MB', ''],
+      [
+        'target',
+        'p50 ms',
+        'p99 ms',
+        'max req/s',
+        'sat. p50 ms',
+        'CPU µs/req',
+        'idle RSS MB',
+        'peak RSS MB',
+        '',
+      ],
       [
         row('direct to the upstream', 'direct', ''),
         row('bare Fastify proxy', 'proxy', ''),
@@ -81,13 +92,24 @@ export function render(results: BenchResults): string {
         Math.round(sat.reqPerSec),
         sat.p50Ms,
         sat.p99Ms,
+        Math.round(sat.cpuUsPerRequest),
       ]);
     });
   }
   out.push(
     table(
       'Each round',
-      ['target', 'round', 'req/s (fixed)', 'p50 ms', 'p99 ms', 'max req/s', 'sat. p50 ms', 'sat. p99 ms'],
+      [
+        'target',
+        'round',
+        'req/s (fixed)',
+        'p50 ms',
+        'p99 ms',
+        'max req/s',
+        'sat. p50 ms',
+        'sat. p99 ms',
+        'CPU µs/req',
+      ],
       rounds,
     ),
   );
@@ -122,9 +144,18 @@ export function render(results: BenchResults): string {
         ['node', m.node],
         ['redis', `${m.redisVersion} (${m.redis})`],
         ['gateway', results.gateway],
+        ['span export (OVERHEAD_OTEL)', spanExportText(results.spanExport)],
         ['gateway log lines per request', results.gatewayLogLinesPerRequest.toFixed(2)],
       ],
     ),
   );
   return out.join('\n');
+}
+
+function spanExportText({ kind, received }: BenchResults['spanExport']): string {
+  if (kind === 'none') return 'none (spans made and propagated, not exported)';
+  const got = received
+    ? `${received.exports} exports, ${(received.bytes / 1_000_000).toFixed(1)} MB received`
+    : 'nothing received';
+  return `OTLP/HTTP protobuf to a stand-in collector (${got})`;
 }

@@ -6,7 +6,7 @@
  * listens on a free loopback port.
  */
 import { createServer } from 'node:http';
-import { ISALES_SUCCESS_CODE } from '@app/isales/isales-dto';
+import { ISALES_SUCCESS_CODE } from '@app/providers/isales';
 
 const BODY = JSON.stringify({
   resultCode: ISALES_SUCCESS_CODE,
