@@ -57,7 +57,9 @@ async function expectEfficientRun(api: ApiClient, sandbox: TestSandbox) {
   expectWithinBudget(calls, BUDGET);
   const minimum = theoreticalMinimumMs(500);
   expect(elapsed).toBeGreaterThanOrEqual(minimum);
-  expect(elapsed / minimum).toBeLessThanOrEqual(1.05);
+  // 1.02 on a quiet machine, up to 1.05 on a loaded one (bench/operations phase 3 prints the figure);
+  // the bound is there to catch lost budget: keeping a fifth of each window unused takes 1.5.
+  expect(elapsed / minimum).toBeLessThanOrEqual(1.1);
   return { elapsed, minimum };
 }
 
