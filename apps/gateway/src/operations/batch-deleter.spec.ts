@@ -8,19 +8,11 @@ import {
   VendorCallGate,
 } from '@app/core';
 import { BatchClaim } from '@app/store';
-import { Account } from '../accounts/account-registry';
 import { BatchDeleter, DeleteBatchInput } from './batch-deleter';
 import { SHORT_WAIT_MS } from './number-deleter';
+import { accountOf, nextAnswer, SPARE_GATE } from './testing/scripted-vendor';
 
 type VendorAnswer = BatchDeleteResult | Error;
-
-/** A gate with budget to spare: it only asks the claim before the send, as every gate does. */
-const SPARE_GATE: VendorCallGate = {
-  run: async (ctx, call) => {
-    await ctx.beforeSend?.();
-    return call();
-  },
-};
 
 /** A vendor adapter reduced to `deleteContactsBatch`, answering from the script once past the gate. */
 function fakeAdapter(answers: VendorAnswer[], gate: VendorCallGate = SPARE_GATE) {
@@ -32,24 +24,11 @@ function fakeAdapter(answers: VendorAnswer[], gate: VendorCallGate = SPARE_GATE)
     deleteContactsBatch: (campaignId, phoneNumbers, ctx) =>
       gate.run(ctx, async () => {
         sent.push({ campaignId, phoneNumbers, ctx });
-        const answer = answers.shift();
-        if (answer === undefined) throw new Error('the script has no answer left');
-        if (answer instanceof Error) throw answer;
-        return answer;
+        return nextAnswer(answers);
       }),
     close: async () => undefined,
   };
   return { adapter, sent };
-}
-
-function accountOf(adapter: ProviderAdapter): Account {
-  return {
-    id: 'acct',
-    descriptor: adapter.descriptor,
-    rateLimit: { limit: 10, windowMs: 1000 },
-    marginMs: 100,
-    adapter,
-  };
 }
 
 const NUMBERS = [

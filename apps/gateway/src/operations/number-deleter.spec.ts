@@ -9,18 +9,10 @@ import {
   VendorCallGate,
 } from '@app/core';
 import { BudgetGate, MemoryRateLimiter, SendClaim } from '@app/store';
-import { Account } from '../accounts/account-registry';
 import { DeleteNumberInput, NumberDeleter, SHORT_WAIT_MS } from './number-deleter';
+import { accountOf, nextAnswer, SPARE_GATE } from './testing/scripted-vendor';
 
 type VendorAnswer = ContactOutcome | Error;
-
-/** A gate with budget to spare: it only asks the claim before the send, as every gate does. */
-const SPARE_GATE: VendorCallGate = {
-  run: async (ctx, call) => {
-    await ctx.beforeSend?.();
-    return call();
-  },
-};
 
 /**
  * A vendor adapter reduced to `deleteContact`: each call passes `gate` (which asks the claim just
@@ -34,24 +26,11 @@ function fakeAdapter(answers: VendorAnswer[], gate: VendorCallGate = SPARE_GATE)
     deleteContact: (campaignId, selection, ctx) =>
       gate.run(ctx, async () => {
         sent.push({ campaignId, selection, ctx });
-        const answer = answers.shift();
-        if (answer === undefined) throw new Error('the script has no answer left');
-        if (answer instanceof Error) throw answer;
-        return answer;
+        return nextAnswer(answers);
       }),
     close: async () => undefined,
   };
   return { adapter, sent };
-}
-
-function accountOf(adapter: ProviderAdapter): Account {
-  return {
-    id: 'acct',
-    descriptor: adapter.descriptor,
-    rateLimit: { limit: 10, windowMs: 1000 },
-    marginMs: 100,
-    adapter,
-  };
 }
 
 const claimed = (attempt = 1) => jest.fn(async (): Promise<SendClaim> => ({ kind: 'claimed', attempt }));
